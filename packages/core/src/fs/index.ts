@@ -1,0 +1,2 @@
+export type { FsStoreOptions } from './fs-store.js'
+export { fsStore } from './fs-store.js'

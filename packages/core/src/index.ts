@@ -1,0 +1,49 @@
+export type { ClientStats } from './client/client-stats.js'
+export { ClientStatsRecorder } from './client/client-stats.js'
+export type { S3ConnectionOptions } from './client/s3-client-manager.js'
+export { S3ClientManager } from './client/s3-client-manager.js'
+export type { ErrorCode, S3verlessErrorOptions } from './errors.js'
+export {
+  AccessDenied,
+  Conflict,
+  InvalidRequest,
+  isS3verlessError,
+  NotFound,
+  PreconditionFailed,
+  S3verlessError,
+  SettingsError,
+  StoreError,
+  Throttled,
+  Unavailable,
+} from './errors.js'
+export type { S3verlessSettings, S3verlessSettingsInput } from './settings/settings.js'
+export { createSettings, loadSettings, requireSetting, SETTING_VARIABLES, TOKEN_ALGORITHMS } from './settings/settings.js'
+export { compareUtf8 } from './store/byte-order.js'
+export { fromUtf8, utf8 } from './store/bytes.js'
+export type { FaultRule, InstrumentedStore, InstrumentOptions, RequestCounts, StoreOp } from './store/instrumented-store.js'
+export { InjectedFault, instrumentStore } from './store/instrumented-store.js'
+export type { MemoryStore, MemoryStoreOptions } from './store/memory-store.js'
+export { memoryStore } from './store/memory-store.js'
+export type { ProviderName, ProviderQuirks } from './store/provider-quirks.js'
+export { PROVIDERS, resolveQuirks } from './store/provider-quirks.js'
+export type { RetryOptions } from './store/retry.js'
+export { backoffDelay, DEFAULT_RETRY, withRetry } from './store/retry.js'
+export type { S3Store, S3StoreOptions } from './store/s3-store.js'
+export { s3Store } from './store/s3-store.js'
+export { deleteAll, listAll } from './store/store-helpers.js'
+export type {
+  Body,
+  DeleteManyResult,
+  DeleteOptions,
+  GetOptions,
+  ListedObject,
+  ListOptions,
+  ListPage,
+  NotModified,
+  ObjectStore,
+  PutOptions,
+  PutResult,
+  StoreCapabilities,
+  StoredObject,
+} from './store/types.js'
+export { MAX_DELETE_BATCH, MAX_KEY_BYTES, MAX_LIST_PAGE } from './store/types.js'

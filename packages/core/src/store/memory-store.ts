@@ -1,0 +1,149 @@
+import { InvalidRequest, PreconditionFailed } from '../errors.js'
+import { toBytes } from './bytes.js'
+import { unquoteEtag } from './etag.js'
+import { assertPageSize, assertValidKey } from './keys.js'
+import { lowerBound, pageFromSorted } from './sorted-listing.js'
+import {
+  type DeleteManyResult,
+  type DeleteOptions,
+  type GetOptions,
+  type ListOptions,
+  type ListPage,
+  MAX_DELETE_BATCH,
+  type NotModified,
+  type ObjectStore,
+  type PutOptions,
+  type PutResult,
+  type StoredObject,
+} from './types.js'
+
+/** Options for {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock the store stamps `lastModified` and `serverTime` with (default: `Date.now`). */
+  now?: () => number
+}
+
+interface Entry {
+  body: Uint8Array
+  etag: string
+  lastModified: number
+  contentType?: string
+}
+
+/** A memory store with its contents open for inspection in tests. */
+export interface MemoryStore extends ObjectStore {
+  /** Every key, in UTF-8 byte order. */
+  keys(): readonly string[]
+  /** Removes everything. */
+  clear(): void
+}
+
+let storeCounter = 0
+
+/**
+ * An in-memory object store with the reference semantics of the port: UTF-8 byte-order listing,
+ * opaque paging cursors, delimiters, conditional writes (create-if-absent, compare-and-swap,
+ * conditional delete), conditional GET and the DeleteObjects limit. Every write gets a new etag.
+ * Also the engine behind `InMemoryS3` in `@s3verless/testing`.
+ * @example
+ * const store = memoryStore()
+ * await store.put('a.json', '{}', { ifNoneMatch: '*' })
+ */
+export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
+  const now = options.now ?? Date.now
+  const objects = new Map<string, Entry>()
+  const sorted: string[] = []
+  const instance = (++storeCounter).toString(36)
+  let version = 0
+  const nextEtag = () => `${instance}-${(++version).toString(16).padStart(8, '0')}`
+
+  const insertKey = (key: string) => {
+    const at = lowerBound(sorted, key)
+    if (sorted[at] !== key) sorted.splice(at, 0, key)
+  }
+  const removeKey = (key: string) => {
+    const at = lowerBound(sorted, key)
+    if (sorted[at] === key) sorted.splice(at, 1)
+  }
+
+  function get(key: string): Promise<StoredObject | null>
+  function get(key: string, opts: GetOptions): Promise<StoredObject | NotModified | null>
+  async function get(key: string, opts: GetOptions = {}): Promise<StoredObject | NotModified | null> {
+    assertValidKey('get', key)
+    const entry = objects.get(key)
+    const serverTime = new Date(now())
+    if (!entry) return null
+    if (opts.ifNoneMatch !== undefined && unquoteEtag(opts.ifNoneMatch) === entry.etag) {
+      return { notModified: true, key, etag: entry.etag, serverTime }
+    }
+    return {
+      notModified: false,
+      key,
+      body: entry.body.slice(),
+      etag: entry.etag,
+      lastModified: new Date(entry.lastModified),
+      serverTime,
+      ...(entry.contentType ? { contentType: entry.contentType } : {}),
+    }
+  }
+
+  return {
+    name: 'memory',
+    capabilities: { conditionalDelete: true },
+    get,
+    async put(key: string, body, opts: PutOptions = {}): Promise<PutResult> {
+      assertValidKey('put', key)
+      if (opts.ifMatch !== undefined && opts.ifNoneMatch !== undefined) {
+        throw new InvalidRequest('put', key, { message: 'put: give ifMatch or ifNoneMatch, not both' })
+      }
+      const bytes = toBytes(body).slice()
+      const current = objects.get(key)
+      if (opts.ifNoneMatch === '*' && current) throw new PreconditionFailed('put', key)
+      if (opts.ifMatch !== undefined && (!current || current.etag !== unquoteEtag(opts.ifMatch))) {
+        throw new PreconditionFailed('put', key)
+      }
+      const etag = nextEtag()
+      objects.set(key, { body: bytes, etag, lastModified: now(), ...(opts.contentType ? { contentType: opts.contentType } : {}) })
+      if (!current) insertKey(key)
+      return { etag }
+    },
+    async delete(key: string, opts: DeleteOptions = {}): Promise<void> {
+      assertValidKey('delete', key)
+      const current = objects.get(key)
+      if (opts.ifMatch !== undefined && (!current || current.etag !== unquoteEtag(opts.ifMatch))) {
+        if (!current) return
+        throw new PreconditionFailed('delete', key)
+      }
+      if (current) {
+        objects.delete(key)
+        removeKey(key)
+      }
+    },
+    async deleteMany(keys: readonly string[]): Promise<DeleteManyResult> {
+      if (keys.length > MAX_DELETE_BATCH) {
+        throw new InvalidRequest('deleteMany', undefined, {
+          message: `deleteMany: at most ${MAX_DELETE_BATCH} keys per request, got ${keys.length}`,
+        })
+      }
+      for (const key of keys) assertValidKey('deleteMany', key)
+      for (const key of keys) {
+        if (objects.delete(key)) removeKey(key)
+      }
+      return { deleted: [...keys], errors: [] }
+    },
+    async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
+      assertPageSize('list', opts.limit)
+      const page = await pageFromSorted(sorted, prefix, opts, (key) => {
+        const entry = objects.get(key)
+        if (!entry) return null
+        return { key, lastModified: new Date(entry.lastModified), size: entry.body.length, etag: entry.etag }
+      })
+      return { ...page, serverTime: new Date(now()) }
+    },
+    keys: () => [...sorted],
+    clear: () => {
+      objects.clear()
+      sorted.length = 0
+    },
+  }
+}
