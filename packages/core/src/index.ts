@@ -16,6 +16,44 @@ export {
   Throttled,
   Unavailable,
 } from './errors.js'
+export { compareValues } from './model/compare-values.js'
+export type { AnyObjectSchema, FieldOf, InferCreate, InferRecord, InferUpdate, Model, ModelOptions } from './model/define-model.js'
+export { DEFAULT_BASE_PATH, defineModel, isModel, RESERVED_PLURALS, SERVER_FIELDS } from './model/define-model.js'
+export type { FieldInfo, FieldKind } from './model/field-kinds.js'
+export { describeField } from './model/field-kinds.js'
+export { isUuid, uuidv7 } from './model/ids.js'
+export type { FieldIssue } from './model/model-errors.js'
+export {
+  ConflictError,
+  CorruptRecordError,
+  InvalidIdError,
+  ModelDefinitionError,
+  RecordNotFoundError,
+  RestrictError,
+  UniqueConstraintError,
+  ValidationError,
+} from './model/model-errors.js'
+export type { DependentRule, Registry } from './model/registry.js'
+export { createRegistry } from './model/registry.js'
+export type { BelongsTo, HasMany, HasOne, OnDelete, Relation } from './model/relations.js'
+export { belongsTo, hasMany, hasOne } from './model/relations.js'
+export type { IndexValue } from './model/value-encoding.js'
+export {
+  decodeValue,
+  encodeStringPrefix,
+  encodeValue,
+  encodeValueDescending,
+  isTruncated,
+  MAX_ENCODED_BYTES,
+} from './model/value-encoding.js'
+export type { Database, DatabaseOptions } from './repository/database.js'
+export { createDatabase } from './repository/database.js'
+export type { RecordPage, SkippedRecord } from './repository/list-records.js'
+export { DEFAULT_LEASE_MS } from './repository/repo-core.js'
+export type { PageResult, Stored, UpdateOptions } from './repository/repository.js'
+export { Repository } from './repository/repository.js'
+export type { VerifyOptions, VerifyReport } from './repository/verify.js'
+export type { ConditionalOptions } from './repository/write-protocol.js'
 export type { S3verlessSettings, S3verlessSettingsInput } from './settings/settings.js'
 export { createSettings, loadSettings, requireSetting, SETTING_VARIABLES, TOKEN_ALGORITHMS } from './settings/settings.js'
 export { compareUtf8 } from './store/byte-order.js'

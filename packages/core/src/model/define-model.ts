@@ -1,0 +1,172 @@
+import { z } from 'zod'
+import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
+import { ModelDefinitionError } from './model-errors.js'
+import type { Relation } from './relations.js'
+
+/** Fields every record has, set by the server. */
+export const SERVER_FIELDS = ['id', 'createdAt', 'updatedAt'] as const
+
+/** Plural names a model may not take (they are, or collide with, internal stores). */
+export const RESERVED_PLURALS: ReadonlySet<string> = new Set(['users', 'uploads', 'files', 'auth', 'health', 'openapi', 'docs', 'admin'])
+
+/** Any Zod object schema usable as a model. */
+export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>
+
+type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>
+
+/** Options of {@link defineModel} (the spec's `_plural_name`, `_unique_fields`, `_indexed_fields`, `_enable_api`). */
+export interface ModelOptions<S extends AnyObjectSchema> {
+  /** The model's name, e.g. `'Product'`. */
+  name: string
+  /** Plural used in keys and routes (default: lowercase name + `s`). Letters, digits, `-`, `_`; not starting with `_`. */
+  plural?: string
+  /** Fields whose values must be unique across records (null values are not claimed). */
+  unique?: readonly FieldName<S>[]
+  /** Fields with a secondary index (equality, `in`, ranges, prefixes, ordering). */
+  indexed?: readonly FieldName<S>[]
+  /** Fields also indexed in descending order, so `orderBy('-field').limit(n)` stops early. */
+  indexedDescending?: readonly FieldName<S>[]
+  /** The field holding the owning user's id, for owner-scoped data. */
+  ownerField?: FieldName<S>
+  /** Relations to other models by name. */
+  relations?: Record<string, Relation>
+  /** Serve a CRUD API for this model (default true). */
+  enableApi?: boolean
+  /** Show it in the admin UI (default true). */
+  enableAdmin?: boolean
+  /** Require an authenticated user for its API (default false). */
+  requireAuth?: boolean
+}
+
+/** A defined model: its schema, options and the key helpers of the spec's `BaseS3Model`. */
+export interface Model<S extends AnyObjectSchema = AnyObjectSchema> {
+  readonly kind: 's3verless.model'
+  readonly name: string
+  readonly plural: string
+  readonly schema: S
+  readonly unique: readonly string[]
+  /** Indexed fields, including foreign keys of `belongsTo` relations. */
+  readonly indexed: readonly string[]
+  readonly indexedDescending: readonly string[]
+  readonly ownerField: string | undefined
+  readonly relations: Readonly<Record<string, Relation>>
+  readonly enableApi: boolean
+  readonly enableAdmin: boolean
+  readonly requireAuth: boolean
+  /** What each schema field holds. */
+  readonly fields: Readonly<Record<string, FieldInfo>>
+  /** The key prefix of this model's records, e.g. `s3verless-data/products/`. */
+  getS3Prefix(basePath?: string): string
+  /** The key of one record, e.g. `s3verless-data/products/<id>.json`. */
+  getS3Key(id: string, basePath?: string): string
+  /** The key of a record. */
+  s3Key(record: { id: string }, basePath?: string): string
+  /** A copy of the record with `updatedAt` set to now. */
+  touch<R extends { updatedAt: Date }>(record: R, now?: Date): R
+}
+
+/** The stored record type of a model: its schema's output plus `id`, `createdAt`, `updatedAt`. */
+export type InferRecord<M> = M extends Model<infer S> ? z.output<S> & { id: string; createdAt: Date; updatedAt: Date } : never
+/** What `create` accepts: the schema's input (defaults optional), and optionally a caller-chosen UUID `id`. */
+export type InferCreate<M> = M extends Model<infer S> ? z.input<S> & { id?: string } : never
+/** What `update` accepts: any subset of the schema's input fields. */
+export type InferUpdate<M> = M extends Model<infer S> ? Partial<z.input<S>> : never
+/** Names of a model's schema fields. */
+export type FieldOf<M> = M extends Model<infer S> ? FieldName<S> : never
+
+export const DEFAULT_BASE_PATH = 's3verless-data/'
+const PLURAL = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/
+
+function fail(name: string, message: string): never {
+  throw new ModelDefinitionError(`Model ${name}: ${message}`, { details: { model: name } })
+}
+
+/**
+ * Defines a model from a Zod object schema. Types are inferred: `InferRecord<typeof Product>` is the
+ * stored record, `InferCreate` the create input, `InferUpdate` the patch. Options are checked now:
+ * an unknown field in `unique`/`indexed`, a reserved or malformed plural, or a field named like a
+ * server field fails with a `ModelDefinitionError`.
+ * @example
+ * const Product = defineModel(z.object({ name: z.string(), sku: z.string(), price: z.number(), category: z.string() }), {
+ *   name: 'Product', unique: ['sku'], indexed: ['category', 'price'],
+ * })
+ * type Product = InferRecord<typeof Product>
+ */
+export function defineModel<S extends AnyObjectSchema>(schema: S, options: ModelOptions<S>): Model<S> {
+  const name = options.name
+  if (!name || typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+    fail(String(name), 'name must start with a letter and hold only letters, digits and _')
+  }
+  if (!(schema instanceof z.ZodObject)) fail(name, 'schema must be a z.object(...)')
+  const shape = schema.shape as Record<string, z.ZodType>
+  for (const reserved of SERVER_FIELDS) {
+    if (reserved in shape) fail(name, `"${reserved}" is set by the server; remove it from the schema`)
+  }
+  for (const field of Object.keys(shape)) {
+    if (field.startsWith('_') || field.startsWith('$')) fail(name, `field "${field}" may not start with "_" or "$" (reserved)`)
+    if (field.includes('__')) fail(name, `field "${field}" may not contain "__" (it separates fields from filter operators)`)
+  }
+  const plural = options.plural ?? `${name.toLowerCase()}s`
+  if (!PLURAL.test(plural)) fail(name, `plural "${plural}" must be 1-63 letters, digits, "-" or "_", not starting with "_" or "-"`)
+  if (RESERVED_PLURALS.has(plural.toLowerCase())) fail(name, `plural "${plural}" is reserved for S3verless's own data; choose another`)
+
+  const fields: Record<string, FieldInfo> = {}
+  for (const [field, fieldSchema] of Object.entries(shape)) fields[field] = describeField(fieldSchema)
+  const known = Object.keys(fields)
+  const checkFields = (list: readonly string[] | undefined, what: string): string[] => {
+    const out: string[] = []
+    for (const field of list ?? []) {
+      if (!(field in fields)) fail(name, `${what} names unknown field "${field}" (fields: ${known.join(', ')})`)
+      const kind = fields[field]!.kind
+      if (!INDEXABLE_KINDS.has(kind))
+        fail(name, `${what} field "${field}" holds ${kind === 'array' ? 'an array' : `an ${kind}`}, which cannot be indexed`)
+      if (!out.includes(field)) out.push(field)
+    }
+    return out
+  }
+  const unique = checkFields(options.unique, 'unique')
+  const indexed = checkFields(options.indexed, 'indexed')
+  const indexedDescending = checkFields(options.indexedDescending, 'indexedDescending')
+  for (const field of indexedDescending) {
+    if (!['number', 'date', 'boolean'].includes(fields[field]!.kind))
+      fail(name, `indexedDescending field "${field}" must be a number, date or boolean`)
+  }
+  if (options.ownerField !== undefined && !(options.ownerField in fields))
+    fail(name, `ownerField names unknown field "${options.ownerField}"`)
+
+  const relations = { ...(options.relations ?? {}) }
+  for (const [relName, relation] of Object.entries(relations)) {
+    if (relName in fields) fail(name, `relation "${relName}" has the name of a field`)
+    if (relation.kind === 'belongsTo') {
+      if (!(relation.foreignKey in fields))
+        fail(name, `relation "${relName}" uses foreign key "${relation.foreignKey}", which is not a field`)
+      if (!indexed.includes(relation.foreignKey)) indexed.push(relation.foreignKey)
+    }
+  }
+  if (options.ownerField && !indexed.includes(options.ownerField)) indexed.push(options.ownerField)
+
+  const prefix = (basePath = DEFAULT_BASE_PATH) => `${basePath}${plural}/`
+  const model: Model<S> = {
+    kind: 's3verless.model',
+    name,
+    plural,
+    schema,
+    unique,
+    indexed,
+    indexedDescending,
+    ownerField: options.ownerField,
+    relations,
+    enableApi: options.enableApi ?? true,
+    enableAdmin: options.enableAdmin ?? true,
+    requireAuth: options.requireAuth ?? false,
+    fields,
+    getS3Prefix: prefix,
+    getS3Key: (id, basePath) => `${prefix(basePath)}${id}.json`,
+    s3Key: (record, basePath) => `${prefix(basePath)}${record.id}.json`,
+    touch: (record, now = new Date()) => ({ ...record, updatedAt: now }),
+  }
+  return Object.freeze(model)
+}
+
+/** True for a value made by {@link defineModel}. */
+export const isModel = (value: unknown): value is Model => (value as Model | null)?.kind === 's3verless.model'

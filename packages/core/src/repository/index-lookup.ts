@@ -1,0 +1,75 @@
+import { isS3verlessError } from '../errors.js'
+import { encodeValue, type IndexValue } from '../model/value-encoding.js'
+import type { ListedObject } from '../store/types.js'
+import { mapLimit } from './concurrency.js'
+import { fieldValue } from './index-entries.js'
+import type { RawRecord } from './record-codec.js'
+import type { RepoCore } from './repo-core.js'
+
+/** One index entry found by a LIST: the record id it names and how old it is by the store's clock. */
+export interface IndexHit {
+  id: string
+  key: string
+  ageMs: number
+}
+
+/** Lists the index entries under `prefix` page by page (one LIST per 1000 entries). */
+export async function* listIndex(
+  core: RepoCore,
+  field: string,
+  prefix: string,
+  options: { descending?: boolean; startAfter?: string; pageSize?: number } = {},
+): AsyncGenerator<IndexHit & { encoded: string }> {
+  let cursor: string | undefined
+  do {
+    const page = await core.store.list(prefix, {
+      limit: options.pageSize ?? 1000,
+      ...(cursor ? { cursor } : options.startAfter ? { startAfter: options.startAfter } : {}),
+    })
+    for (const object of page.objects) {
+      const parsed = core.layout.parseIndexKey(field, object.key, options.descending)
+      if (parsed) yield { ...parsed, key: object.key, ageMs: age(object, page.serverTime) }
+    }
+    cursor = page.cursor
+  } while (cursor)
+}
+
+const age = (object: ListedObject, serverTime: Date) => serverTime.getTime() - object.lastModified.getTime()
+
+/**
+ * Reads the records that index hits name, in parallel (bounded), keeping only those that really hold
+ * the value (`holds`). A dangling entry is skipped; one older than the lease is deleted on the spot.
+ * Unreadable records are reported through `onCorrupt` and skipped.
+ */
+export async function readHits(
+  core: RepoCore,
+  hits: readonly IndexHit[],
+  holds: (record: RawRecord['record']) => boolean,
+  onCorrupt?: (key: string, error: unknown) => void,
+): Promise<RawRecord[]> {
+  const dangling: string[] = []
+  const read = await mapLimit(hits, core.settings.concurrency, async (hit) => {
+    try {
+      const raw = await core.read(hit.id)
+      if (raw && holds(raw.record)) return raw
+    } catch (error) {
+      if (isS3verlessError(error, 'model.corrupt')) {
+        onCorrupt?.(core.layout.recordKey(hit.id), error)
+        return null
+      }
+      if (!isS3verlessError(error, 'model.invalidId')) throw error
+    }
+    if (hit.ageMs > core.settings.leaseMs) dangling.push(hit.key)
+    return null
+  })
+  if (dangling.length > 0) await core.store.deleteMany(dangling.slice(0, 1000)).catch(() => undefined)
+  return read.filter((r): r is RawRecord => r !== null)
+}
+
+/** Every record whose indexed `field` equals `value`, verified against the records. 1 LIST per 1000 entries + 1 GET per hit. */
+export async function findByIndex(core: RepoCore, field: string, value: IndexValue): Promise<RawRecord[]> {
+  const encoded = encodeValue(value)
+  const hits: IndexHit[] = []
+  for await (const hit of listIndex(core, field, core.layout.indexValuePrefix(field, encoded))) hits.push(hit)
+  return readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded)
+}

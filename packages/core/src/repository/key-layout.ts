@@ -1,0 +1,62 @@
+import type { Model } from '../model/define-model.js'
+
+/**
+ * Where a model's objects live in the bucket (DESIGN.md §4):
+ * - `{base}{plural}/{id}.json`                          the record
+ * - `{base}_unique/{plural}/{field}/{enc(value)}`       unique claim, body `{"id": …}`
+ * - `{base}_index/{plural}/{field}/{enc(value)}/{id}`   index entry (empty body)
+ * - `{base}_index_desc/{plural}/{field}/{enc↓(value)}/{id}`  descending index entry
+ */
+export class KeyLayout {
+  readonly recordPrefix: string
+  readonly uniqueRoot: string
+  readonly indexRoot: string
+  readonly descIndexRoot: string
+
+  constructor(
+    readonly model: Model,
+    readonly basePath: string,
+  ) {
+    this.recordPrefix = `${basePath}${model.plural}/`
+    this.uniqueRoot = `${basePath}_unique/${model.plural}/`
+    this.indexRoot = `${basePath}_index/${model.plural}/`
+    this.descIndexRoot = `${basePath}_index_desc/${model.plural}/`
+  }
+
+  recordKey(id: string): string {
+    return `${this.recordPrefix}${id}.json`
+  }
+
+  /** The id in a record key, or `undefined` for a key that is not a record of this model. */
+  idOf(key: string): string | undefined {
+    if (!key.startsWith(this.recordPrefix) || !key.endsWith('.json')) return undefined
+    const id = key.slice(this.recordPrefix.length, -'.json'.length)
+    return id.includes('/') ? undefined : id
+  }
+
+  claimKey(field: string, encoded: string): string {
+    return `${this.uniqueRoot}${field}/${encoded}`
+  }
+
+  indexFieldPrefix(field: string, descending = false): string {
+    return `${descending ? this.descIndexRoot : this.indexRoot}${field}/`
+  }
+
+  indexValuePrefix(field: string, encoded: string, descending = false): string {
+    return `${this.indexFieldPrefix(field, descending)}${encoded}/`
+  }
+
+  indexKey(field: string, encoded: string, id: string, descending = false): string {
+    return `${this.indexValuePrefix(field, encoded, descending)}${id}`
+  }
+
+  /** Splits an index key under `field` into its encoded value and record id. */
+  parseIndexKey(field: string, key: string, descending = false): { encoded: string; id: string } | undefined {
+    const prefix = this.indexFieldPrefix(field, descending)
+    if (!key.startsWith(prefix)) return undefined
+    const rest = key.slice(prefix.length)
+    const slash = rest.lastIndexOf('/')
+    if (slash <= 0) return undefined
+    return { encoded: rest.slice(0, slash), id: rest.slice(slash + 1) }
+  }
+}

@@ -1,0 +1,79 @@
+import { isS3verlessError } from '../errors.js'
+import { mapLimit } from './concurrency.js'
+import type { RawRecord } from './record-codec.js'
+import type { RepoCore } from './repo-core.js'
+
+/** A stored object that could not be read as a record, reported instead of failing a listing. */
+export interface SkippedRecord {
+  key: string
+  reason: string
+}
+
+/** One page of records. */
+export interface RecordPage<T> {
+  items: T[]
+  /** Pass as `marker` for the next page; `undefined` on the last page. */
+  nextMarker: string | undefined
+  /** Objects under the model's prefix that could not be read as records (corrupt or foreign). */
+  skipped: SkippedRecord[]
+}
+
+/**
+ * Reads records by id in parallel (bounded); missing ones are left out and unreadable ones reported.
+ */
+export async function readMany(core: RepoCore, ids: readonly string[], skipped: SkippedRecord[] = []): Promise<RawRecord[]> {
+  const read = await mapLimit(ids, core.settings.concurrency, async (id) => {
+    try {
+      return await core.read(id)
+    } catch (error) {
+      if (isS3verlessError(error, 'model.corrupt')) {
+        skipped.push({ key: core.layout.recordKey(id), reason: error.message })
+        return null
+      }
+      throw error
+    }
+  })
+  return read.filter((r): r is RawRecord => r !== null)
+}
+
+/**
+ * A page of records in creation order (ids are UUIDv7): 1 LIST + `limit` GETs, whatever the size of
+ * the collection. `marker` is the id of the last record of the previous page.
+ */
+export async function listPage(core: RepoCore, options: { limit?: number; marker?: string | undefined }): Promise<RecordPage<RawRecord>> {
+  const limit = options.limit ?? 100
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new RangeError(`${core.model.name}: limit must be an integer from 1 to 1000, got ${limit}`)
+  }
+  if (options.marker !== undefined) core.checkId(options.marker)
+  const page = await core.store.list(core.layout.recordPrefix, {
+    limit,
+    ...(options.marker !== undefined ? { startAfter: core.layout.recordKey(options.marker) } : {}),
+  })
+  const skipped: SkippedRecord[] = []
+  const ids: string[] = []
+  for (const object of page.objects) {
+    const id = core.layout.idOf(object.key)
+    if (id === undefined) skipped.push({ key: object.key, reason: 'not a record key of this model' })
+    else ids.push(id)
+  }
+  const items = await readMany(core, ids, skipped)
+  const last = page.objects.at(-1)
+  const lastId = last ? core.layout.idOf(last.key) : undefined
+  return { items, nextMarker: page.cursor && lastId ? lastId : undefined, skipped }
+}
+
+/** Every record key's id, page by page: ⌈n/1000⌉ LISTs. */
+export async function listAllIds(core: RepoCore): Promise<string[]> {
+  const ids: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await core.store.list(core.layout.recordPrefix, cursor ? { cursor } : {})
+    for (const object of page.objects) {
+      const id = core.layout.idOf(object.key)
+      if (id !== undefined) ids.push(id)
+    }
+    cursor = page.cursor
+  } while (cursor)
+  return ids
+}

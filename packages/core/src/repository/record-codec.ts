@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import type { Model } from '../model/define-model.js'
+import { isUuid } from '../model/ids.js'
+import { CorruptRecordError, type FieldIssue, ValidationError } from '../model/model-errors.js'
+import { fromUtf8 } from '../store/bytes.js'
+
+/** Bookkeeping stored with each record under `_s3v` (stripped from what callers see). */
+export interface RecordMeta {
+  /** Token of the write that produced this version: lets a writer recognise its own write after a lost answer. */
+  w?: string
+  /** Etag of each unique claim this record holds, by field: releases them with a conditional write. */
+  claims?: Record<string, string>
+}
+
+/** A record as read: the typed fields, the bookkeeping and the object's etag. */
+export interface RawRecord {
+  record: Record<string, unknown> & { id: string; createdAt: Date; updatedAt: Date }
+  meta: RecordMeta
+  etag: string
+}
+
+const serverShape = {
+  id: z.string().refine(isUuid, 'must be a UUID'),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+}
+const recordSchemas = new WeakMap<Model, z.ZodType>()
+
+function recordSchema(model: Model): z.ZodType {
+  let schema = recordSchemas.get(model)
+  if (!schema) {
+    schema = model.schema.extend(serverShape)
+    recordSchemas.set(model, schema)
+  }
+  return schema
+}
+
+/** Turns Zod issues into field issues with paths. */
+export const toFieldIssues = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: issue.message,
+    code: issue.code,
+  }))
+
+/** ISO strings (as JSON stores dates) back into Dates for the model's date fields. */
+export function reviveDates(model: Model, data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data }
+  for (const [field, info] of Object.entries(model.fields)) {
+    const value = out[field]
+    if (info.kind === 'date' && typeof value === 'string') out[field] = new Date(value)
+  }
+  for (const field of ['createdAt', 'updatedAt']) {
+    if (typeof out[field] === 'string') out[field] = new Date(out[field] as string)
+  }
+  return out
+}
+
+/**
+ * Validates create/update input against the model's schema (dates may come as ISO strings).
+ * @throws ValidationError listing every field's problem.
+ */
+export function validateInput(model: Model, input: unknown): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError(model.name, [
+      { path: [], message: `expected an object, got ${Array.isArray(input) ? 'an array' : typeof input}` },
+    ])
+  }
+  const result = model.schema.safeParse(reviveDates(model, input as Record<string, unknown>))
+  if (!result.success) throw new ValidationError(model.name, toFieldIssues(result.error))
+  return result.data as Record<string, unknown>
+}
+
+/** The JSON body of a record: its fields (dates as ISO strings) and the `_s3v` bookkeeping. */
+export function encodeRecord(record: Record<string, unknown>, meta: RecordMeta): string {
+  return JSON.stringify({ ...record, _s3v: meta })
+}
+
+/**
+ * Parses a stored record. Accepts the Python original's `created_at`/`updated_at` names.
+ * @throws CorruptRecordError naming the key when the object is not valid JSON or no longer fits the schema.
+ */
+export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: string): RawRecord {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fromUtf8(body))
+  } catch (cause) {
+    throw new CorruptRecordError(model.name, key, 'not valid UTF-8 JSON', { cause })
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CorruptRecordError(model.name, key, 'not a JSON object')
+  }
+  const { _s3v, created_at, updated_at, ...fields } = parsed as Record<string, unknown>
+  if (fields.createdAt === undefined && created_at !== undefined) fields.createdAt = created_at
+  if (fields.updatedAt === undefined && updated_at !== undefined) fields.updatedAt = updated_at
+  const result = recordSchema(model).safeParse(reviveDates(model, fields))
+  if (!result.success) {
+    const issues = toFieldIssues(result.error)
+    const summary = issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
+      .join('; ')
+    throw new CorruptRecordError(model.name, key, `does not match the schema (${summary})`, { details: { issues } })
+  }
+  const meta = typeof _s3v === 'object' && _s3v !== null ? (_s3v as RecordMeta) : {}
+  return { record: result.data as RawRecord['record'], meta, etag }
+}
+
+/** Attaches the etag to a record as a non-enumerable `$etag` (JSON and spreads leave it out). */
+export function withEtag<T extends object>(record: T, etag: string): T & { readonly $etag: string } {
+  Object.defineProperty(record, '$etag', { value: etag, enumerable: false, configurable: true })
+  return record as T & { readonly $etag: string }
+}

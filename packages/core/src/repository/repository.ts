@@ -1,0 +1,276 @@
+import { isS3verlessError } from '../errors.js'
+import type { FieldOf, InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
+import { isUuid } from '../model/ids.js'
+import { ModelDefinitionError, RecordNotFoundError, ValidationError } from '../model/model-errors.js'
+import { encodeValue, type IndexValue } from '../model/value-encoding.js'
+import { backoffDelay } from '../store/retry.js'
+import { mapLimit, sleep } from './concurrency.js'
+import { fieldValue } from './index-entries.js'
+import { findByIndex } from './index-lookup.js'
+import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
+import { type RawRecord, validateInput, withEtag } from './record-codec.js'
+import type { CoreOf } from './relations-ops.js'
+import { applyDeleteRules, loadRelation } from './relations-ops.js'
+import type { RepoCore } from './repo-core.js'
+import { claimHolder } from './unique-claims.js'
+import { type VerifyOptions, type VerifyReport, verifyModel } from './verify.js'
+import { type ConditionalOptions, createRecord, deleteRecord, readForWrite, updateRecord } from './write-protocol.js'
+
+/** A record as returned by reads and writes, with its etag (non-enumerable: JSON and spreads leave it out). */
+export type Stored<T> = T & { readonly $etag: string }
+
+/** Options of {@link Repository.update}. */
+export interface UpdateOptions extends ConditionalOptions {
+  /** For a functional update: how many times to re-read and retry after a conflict (default 100). */
+  maxAttempts?: number
+}
+
+/** Result of {@link Repository.paginate}. */
+export interface PageResult<T> {
+  items: T[]
+  totalCount: number
+  page: number
+  pageSize: number
+  totalPages: number
+  hasNext: boolean
+  hasPrev: boolean
+}
+
+const stored = <T>(raw: RawRecord): Stored<T> => withEtag(raw.record, raw.etag) as unknown as Stored<T>
+
+/**
+ * The typed repository of one model. Writes follow the crash-safe protocol of DESIGN.md §5 with
+ * conditional writes; reads return records with their etag for optimistic concurrency.
+ * Get one from a database: `createDatabase({ store, models }).repository(Product)`.
+ * @example
+ * const products = db.repository(Product)
+ * const p = await products.create({ name: 'Lamp', sku: 'L-1', price: 30, category: 'home' })
+ * await products.update(p.id, { price: 25 }, { ifMatch: p.$etag })
+ * await products.update(p.id, (cur) => ({ price: cur.price + 1 }))   // re-read and retry on conflict
+ */
+export class Repository<M extends Model> {
+  constructor(
+    readonly model: M,
+    /** Internals shared with the query engine. */
+    readonly core: RepoCore,
+    private readonly coreOf: CoreOf,
+  ) {}
+
+  /**
+   * Creates a record (server sets `id` unless a valid UUID is given, `createdAt`, `updatedAt`).
+   * Requests: 1 + u + i PUTs. @throws ValidationError, UniqueConstraintError, ConflictError (id exists)
+   */
+  async create(input: InferCreate<M>): Promise<Stored<InferRecord<M>>> {
+    return (await createRecord(this.core, input as Record<string, unknown>)) as unknown as Stored<InferRecord<M>>
+  }
+
+  /**
+   * Creates several records after validating all of them (and their unique values among themselves):
+   * one bad input fails the whole call before anything is written. If a create fails midway, the
+   * records already created by this call are deleted again and the error is rethrown.
+   */
+  async createMany(inputs: readonly InferCreate<M>[]): Promise<Stored<InferRecord<M>>[]> {
+    const issues = inputs.flatMap((input, i) => {
+      try {
+        validateInput(this.model, input)
+        return []
+      } catch (error) {
+        if (error instanceof ValidationError) return error.issues.map((issue) => ({ ...issue, path: [i, ...issue.path] }))
+        throw error
+      }
+    })
+    for (const field of this.model.unique) {
+      const seen = new Map<string, number>()
+      inputs.forEach((input, i) => {
+        const value = fieldValue(input as Record<string, unknown>, field)
+        if (value === null) return
+        const key = encodeValue(value)
+        if (seen.has(key)) issues.push({ path: [i, field], message: `duplicates item ${seen.get(key)} (must be unique)` })
+        else seen.set(key, i)
+      })
+    }
+    if (issues.length > 0) throw new ValidationError(this.model.name, issues)
+    const created: (Stored<InferRecord<M>> | undefined)[] = new Array(inputs.length)
+    try {
+      await mapLimit(inputs, this.core.settings.concurrency, async (input, i) => {
+        created[i] = await this.create(input)
+      })
+    } catch (error) {
+      await Promise.allSettled(created.filter((r) => r !== undefined).map((r) => this.delete(r.id)))
+      throw error
+    }
+    return created as Stored<InferRecord<M>>[]
+  }
+
+  /** The record, or `null`. 1 GET. @throws InvalidIdError (before any request), CorruptRecordError naming the key */
+  async get(id: string): Promise<Stored<InferRecord<M>> | null> {
+    this.core.checkId(id)
+    const raw = await this.core.read(id)
+    return raw ? stored(raw) : null
+  }
+
+  /** Like {@link get}, but a missing record is a `RecordNotFoundError`. */
+  async getOrThrow(id: string): Promise<Stored<InferRecord<M>>> {
+    const record = await this.get(id)
+    if (!record) throw new RecordNotFoundError(this.model.name, id)
+    return record
+  }
+
+  /** Reads many records in parallel (bounded); missing ids are left out. */
+  async getMany(ids: readonly string[]): Promise<Stored<InferRecord<M>>[]> {
+    for (const id of ids) this.core.checkId(id)
+    return (await readMany(this.core, ids)).map((raw) => stored(raw))
+  }
+
+  /** Whether a record exists. 1 GET. */
+  async exists(id: string): Promise<boolean> {
+    this.core.checkId(id)
+    return (await this.core.store.get(this.core.layout.recordKey(id))) !== null
+  }
+
+  /**
+   * Changes some fields. With `ifMatch`, only if the record is still that version (else `ConflictError`).
+   * Given a function, reads the record, applies the function's patch and retries on conflict, so
+   * concurrent increments are never lost. Requests: 1 GET + 1 PUT + the changed entries.
+   * @throws ValidationError, UniqueConstraintError, ConflictError, RecordNotFoundError
+   */
+  async update(
+    id: string,
+    patch: InferUpdate<M> | ((current: Stored<InferRecord<M>>) => InferUpdate<M> | Promise<InferUpdate<M>>),
+    options: UpdateOptions = {},
+  ): Promise<Stored<InferRecord<M>>> {
+    if (typeof patch !== 'function') {
+      return (await updateRecord(this.core, id, { patch: patch as Record<string, unknown> }, options)) as unknown as Stored<InferRecord<M>>
+    }
+    const attempts = options.maxAttempts ?? 100
+    for (let attempt = 0; ; attempt++) {
+      const raw = await readForWrite(this.core, id, options)
+      const change = await patch(stored(raw))
+      try {
+        return (await updateRecord(this.core, id, { patch: change as Record<string, unknown> }, {}, raw)) as unknown as Stored<
+          InferRecord<M>
+        >
+      } catch (error) {
+        if (!isS3verlessError(error, 'model.conflict') || attempt + 1 >= attempts) throw error
+        await sleep(backoffDelay(Math.min(attempt, 6), { baseDelayMs: 5, maxDelayMs: 250 }))
+      }
+    }
+  }
+
+  /** Replaces every schema field (server fields are kept). Same protocol and errors as {@link update}. */
+  async replace(id: string, input: Omit<InferCreate<M>, 'id'>, options: ConditionalOptions = {}): Promise<Stored<InferRecord<M>>> {
+    return (await updateRecord(this.core, id, { replace: input as Record<string, unknown> }, options)) as unknown as Stored<InferRecord<M>>
+  }
+
+  /**
+   * Deletes a record and its index entries and claims, applying relation rules (restrict is checked
+   * before anything changes). Returns false when there was no such record.
+   * @throws ConflictError (stale `ifMatch`), RestrictError
+   */
+  async delete(id: string, options: ConditionalOptions = {}): Promise<boolean> {
+    let raw: RawRecord
+    try {
+      raw = await readForWrite(this.core, id, options)
+    } catch (error) {
+      if (isS3verlessError(error, 'model.notFound')) return false
+      throw error
+    }
+    await this.deleteRaw(this.core, raw)
+    return true
+  }
+
+  private async deleteRaw(core: RepoCore, raw: RawRecord): Promise<void> {
+    await applyDeleteRules(core, raw.record, this.coreOf, {
+      deleteOne: (other, dependent) => this.deleteRaw(other, dependent),
+      setNull: async (other, dependent, field) => {
+        await updateRecord(other, dependent.record.id, { patch: { [field]: null } }, {}, dependent).catch(async (error) => {
+          if (!isS3verlessError(error, 'model.conflict')) throw error
+          await updateRecord(other, dependent.record.id, { patch: { [field]: null } })
+        })
+      },
+    })
+    await deleteRecord(core, raw)
+  }
+
+  /** Deletes records by id (bounded parallelism); returns how many existed. */
+  async deleteMany(ids: readonly string[]): Promise<number> {
+    for (const id of ids) this.core.checkId(id)
+    const deleted = await mapLimit(ids, this.core.settings.concurrency, (id) => this.delete(id))
+    return deleted.filter(Boolean).length
+  }
+
+  /**
+   * The record holding a unique value, or `null`: 2 GETs (the claim, then the record, verified).
+   * @throws ModelDefinitionError when `field` is not unique.
+   */
+  async findBy<F extends FieldOf<M>>(field: F, value: InferRecord<M>[F] & IndexValue): Promise<Stored<InferRecord<M>> | null> {
+    if (!this.model.unique.includes(field)) {
+      throw new ModelDefinitionError(
+        `${this.model.name}.findBy needs a unique field; "${field}" is not one (unique: ${this.model.unique.join(', ') || 'none'})`,
+      )
+    }
+    const id = await claimHolder(this.core.claims, field, value)
+    if (!id || !isUuid(id)) return null
+    const raw = await this.core.read(id)
+    if (!raw || encodeValue(fieldValue(raw.record, field)) !== encodeValue(value)) return null
+    return stored(raw)
+  }
+
+  /** Every record whose indexed `field` equals `value`: 1 LIST per 1000 hits + 1 GET per hit, verified. */
+  async findAllBy<F extends FieldOf<M>>(field: F, value: InferRecord<M>[F] & IndexValue): Promise<Stored<InferRecord<M>>[]> {
+    if (!this.core.plan.ascending.includes(field)) {
+      throw new ModelDefinitionError(
+        `${this.model.name}.findAllBy needs an indexed field; "${field}" is not one (indexed: ${this.core.plan.ascending.join(', ') || 'none'})`,
+      )
+    }
+    return (await findByIndex(this.core, field, value)).map((raw) => stored(raw))
+  }
+
+  /**
+   * A page of records in creation order: 1 LIST + `limit` GETs whatever the collection size.
+   * Unreadable objects are skipped and reported in `skipped`. (The spec's `list_by_prefix`.)
+   */
+  async listByPrefix(options: { limit?: number; marker?: string } = {}): Promise<RecordPage<Stored<InferRecord<M>>>> {
+    const page = await listPage(this.core, options)
+    return { ...page, items: page.items.map((raw) => stored(raw)) }
+  }
+
+  /**
+   * Page `page` (1-based) of `pageSize` records with totals. Costs ⌈n/1000⌉ LISTs to count and
+   * locate the page, plus `pageSize` GETs; prefer {@link listByPrefix} (cursors) for large collections.
+   */
+  async paginate(options: { page?: number; pageSize?: number } = {}): Promise<PageResult<Stored<InferRecord<M>>>> {
+    const page = options.page ?? 1
+    const pageSize = options.pageSize ?? 20
+    if (!Number.isInteger(page) || page < 1)
+      throw new RangeError(`${this.model.name}.paginate: page must be a positive integer, got ${page}`)
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      throw new RangeError(`${this.model.name}.paginate: pageSize must be an integer from 1 to 1000, got ${pageSize}`)
+    }
+    const ids = await listAllIds(this.core)
+    const slice = ids.slice((page - 1) * pageSize, page * pageSize)
+    const items = (await readMany(this.core, slice)).map((raw) => stored<InferRecord<M>>(raw))
+    const totalPages = Math.ceil(ids.length / pageSize)
+    return { items, totalCount: ids.length, page, pageSize, totalPages, hasNext: page < totalPages, hasPrev: page > 1 }
+  }
+
+  /** How many record objects there are: LIST only, ⌈n/1000⌉ requests. */
+  async count(): Promise<number> {
+    return (await listAllIds(this.core)).length
+  }
+
+  /** Loads one relation for many records in batched lookups: a map from each record's id to its related record(s). */
+  async loadRelated(records: readonly InferRecord<M>[], relation: string): Promise<Map<string, unknown>> {
+    return loadRelation(this.core, records as unknown as { id: string }[], relation, this.coreOf)
+  }
+
+  /** Checks index entries and claims against the records; `{ repair: true }` fixes what it finds. */
+  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyModel(this.core, options)
+  }
+
+  /** Rebuilds the model's index entries and claims from its records (verify with repair). */
+  reindex(options: Omit<VerifyOptions, 'repair'> = {}): Promise<VerifyReport> {
+    return verifyModel(this.core, { ...options, repair: true })
+  }
+}

@@ -1,0 +1,151 @@
+import { isS3verlessError } from '../errors.js'
+import { encodeValue } from '../model/value-encoding.js'
+import { deleteAll, listAll } from '../store/store-helpers.js'
+import { claimedFields } from './claim-set.js'
+import { mapLimit } from './concurrency.js'
+import { writeEntries } from './entries-io.js'
+import { fieldValue, indexKeysOf } from './index-entries.js'
+import type { RawRecord } from './record-codec.js'
+import type { RepoCore } from './repo-core.js'
+import { claimUnique, parseClaim } from './unique-claims.js'
+
+/** What {@link verifyModel} found (and, with `repair`, fixed). */
+export interface VerifyReport {
+  model: string
+  records: number
+  /** Record objects that could not be read, by key. */
+  corrupt: string[]
+  /** Index entries a record should have but lacks (a query could miss the record). */
+  missingIndexEntries: string[]
+  /** Index entries naming no record, or a record that no longer holds the value (older than the lease). */
+  danglingIndexEntries: string[]
+  /** Unique values a record holds without a claim. */
+  missingClaims: { field: string; value: unknown; id: string }[]
+  /** Claims naming no record, or one that no longer holds the value (older than the lease). */
+  staleClaims: string[]
+  /** Two records holding one unique value (only possible through data written outside S3verless). */
+  duplicates: { field: string; value: unknown; ids: string[] }[]
+  /** Leftovers younger than the lease: possibly a write in flight, left alone. */
+  inFlight: string[]
+  /** What repair changed. */
+  repaired: { indexEntriesAdded: number; indexEntriesRemoved: number; claimsAdded: number; claimsReleased: number }
+}
+
+/** Options of {@link verifyModel}. */
+export interface VerifyOptions {
+  /** Fix what is found (default false: report only). */
+  repair?: boolean
+  /** Called as work progresses (records read so far, of the total). */
+  onProgress?: (done: number, total: number) => void
+}
+
+/**
+ * Checks a model's index entries and unique claims against its records and, with `repair`, adds what
+ * is missing and removes leftovers of crashed writes (older than the lease; younger ones may be a
+ * write in flight and are only reported). Cost grows with the collection: a maintenance operation.
+ */
+export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const { store, layout, model } = core
+  const report: VerifyReport = {
+    model: model.name,
+    records: 0,
+    corrupt: [],
+    missingIndexEntries: [],
+    danglingIndexEntries: [],
+    missingClaims: [],
+    staleClaims: [],
+    duplicates: [],
+    inFlight: [],
+    repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0 },
+  }
+  const ids: string[] = []
+  for await (const object of listAll(store, layout.recordPrefix)) {
+    const id = layout.idOf(object.key)
+    if (id !== undefined) ids.push(id)
+  }
+  let done = 0
+  const records = (
+    await mapLimit(ids, core.settings.concurrency, async (id) => {
+      try {
+        return await core.read(id)
+      } catch (error) {
+        if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
+        report.corrupt.push(layout.recordKey(id))
+        return null
+      } finally {
+        options.onProgress?.(++done, ids.length)
+      }
+    })
+  ).filter((r): r is RawRecord => r !== null)
+  report.records = records.length
+
+  const expected = new Set<string>()
+  for (const { record } of records) for (const key of indexKeysOf(layout, core.plan, record)) expected.add(key)
+  const existing = new Set<string>()
+  const lease = core.settings.leaseMs
+  for (const root of [layout.indexRoot, layout.descIndexRoot]) {
+    let cursor: string | undefined
+    do {
+      const page = await store.list(root, cursor ? { cursor } : {})
+      for (const object of page.objects) {
+        existing.add(object.key)
+        if (expected.has(object.key)) continue
+        if (page.serverTime.getTime() - object.lastModified.getTime() < lease) report.inFlight.push(object.key)
+        else report.danglingIndexEntries.push(object.key)
+      }
+      cursor = page.cursor
+    } while (cursor)
+  }
+  report.missingIndexEntries = [...expected].filter((k) => !existing.has(k))
+
+  const holders = new Map<string, string[]>()
+  for (const { record } of records) {
+    for (const field of claimedFields(core, record)) {
+      const key = layout.claimKey(field, encodeValue(fieldValue(record, field)))
+      holders.set(key, [...(holders.get(key) ?? []), record.id])
+    }
+  }
+  const byId = new Map(records.map((r) => [r.record.id, r]))
+  const claimKeys = new Set<string>()
+  for await (const object of listAll(store, layout.uniqueRoot)) claimKeys.add(object.key)
+  for (const key of claimKeys) {
+    const claim = await store.get(key)
+    if (!claim) continue
+    const body = parseClaim(claim)
+    const holder = holders.get(key)
+    if (body.released || (body.id !== undefined && holder?.includes(body.id))) continue
+    if (claim.serverTime.getTime() - claim.lastModified.getTime() < lease) report.inFlight.push(key)
+    else report.staleClaims.push(key)
+  }
+  for (const [key, ids] of holders) {
+    const field = key.slice(layout.uniqueRoot.length).split('/')[0] as string
+    const first = byId.get(ids[0] as string)?.record
+    const value = first ? fieldValue(first, field) : null
+    if (ids.length > 1) report.duplicates.push({ field, value, ids })
+    else if (!claimKeys.has(key)) report.missingClaims.push({ field, value, id: ids[0] as string })
+  }
+
+  if (options.repair) {
+    await writeEntries(core, report.missingIndexEntries)
+    report.repaired.indexEntriesAdded = report.missingIndexEntries.length
+    report.repaired.indexEntriesRemoved = await deleteAll(store, report.danglingIndexEntries)
+    for (const missing of report.missingClaims) {
+      const record = byId.get(missing.id)?.record
+      if (!record) continue
+      await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id)
+      report.repaired.claimsAdded++
+    }
+    for (const key of report.staleClaims) {
+      const claim = await store.get(key)
+      if (!claim) continue
+      try {
+        if (store.capabilities.conditionalDelete) await store.delete(key, { ifMatch: claim.etag })
+        else await store.put(key, JSON.stringify({ released: true }), { ifMatch: claim.etag })
+        report.repaired.claimsReleased++
+      } catch (error) {
+        if (!isS3verlessError(error, 'store.preconditionFailed')) throw error
+      }
+    }
+  }
+  return report
+}

@@ -1,0 +1,155 @@
+import { isS3verlessError } from '../errors.js'
+import { uuidv7 } from '../model/ids.js'
+import { ConflictError, RecordNotFoundError } from '../model/model-errors.js'
+import { encodeValue } from '../model/value-encoding.js'
+import { unquoteEtag } from '../store/etag.js'
+import { claimAll, claimedFields, confirmIfSlow, releaseAll, renewIfSlow } from './claim-set.js'
+import { allOrFirstError, writeToken } from './concurrency.js'
+import { removeEntries, writeEntries } from './entries-io.js'
+import { fieldValue, indexDiff, indexKeysOf } from './index-entries.js'
+import { type RawRecord, validateInput, withEtag } from './record-codec.js'
+import type { RepoCore } from './repo-core.js'
+import { writeRecord } from './write-record.js'
+
+/** A record as stored: schema fields plus the server fields. */
+export type StoredRecord = Record<string, unknown> & { id: string; createdAt: Date; updatedAt: Date }
+
+const SERVER = new Set(['id', 'createdAt', 'updatedAt'])
+const withoutServerFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([k]) => !SERVER.has(k)))
+
+/** Encodes every unique and indexed value now, so an unindexable value fails before anything is written. */
+function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
+  for (const f of core.model.unique) encodeValue(fieldValue(record, f))
+  return indexKeysOf(core.layout, core.plan, record)
+}
+
+/**
+ * create (DESIGN.md §5): validate → claim unique values ∥ write index entries → write the record
+ * (create-if-absent). A crash at any point leaves only extra claims/entries, never a record without
+ * them. On failure what was claimed is released and the entries removed.
+ * Requests: 1 + u + i PUTs, no GET and no LIST.
+ */
+export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
+  const id = input.id === undefined ? uuidv7() : input.id
+  core.checkId(id)
+  const data = validateInput(core.model, withoutServerFields(input))
+  const now = new Date()
+  const record: StoredRecord = { ...data, id, createdAt: now, updatedAt: now }
+  const entries = prepareKeys(core, record)
+  const w = writeToken()
+  const started = performance.now()
+  let claims: Record<string, string> = {}
+  let etag: string | undefined
+  try {
+    ;[claims] = await allOrFirstError([claimAll(core, record, claimedFields(core, record)), writeEntries(core, entries)])
+    claims = await renewIfSlow(core, record, claims, started)
+    const writing = performance.now()
+    etag = await writeRecord(core, record, { w, claims }, { ifNoneMatch: '*' })
+    await confirmIfSlow(core, record, claims, writing)
+    return withEtag(record, etag)
+  } catch (error) {
+    await rollback(core, record, entries, claims, etag)
+    throw error
+  }
+}
+
+/** Undoes a failed write: the record (if written), its new entries and claims. Best effort: leftovers are only extras. */
+async function rollback(core: RepoCore, record: StoredRecord, entries: string[], claims: Record<string, string>, etag: string | undefined) {
+  const undo: Promise<unknown>[] = [removeEntries(core, entries), releaseAll(core, record, claims)]
+  if (etag !== undefined) undo.push(core.store.delete(core.layout.recordKey(record.id), { ifMatch: etag }))
+  await Promise.allSettled(undo)
+}
+
+/** Options of update, replace and delete. */
+export interface ConditionalOptions {
+  /** Only if the record's etag is still this one; otherwise `ConflictError` and nothing changes. */
+  ifMatch?: string
+}
+
+/** Reads a record for a write, enforcing `ifMatch`. @throws RecordNotFoundError, ConflictError */
+export async function readForWrite(core: RepoCore, id: unknown, options: ConditionalOptions): Promise<RawRecord> {
+  core.checkId(id)
+  const raw = await core.read(id)
+  if (!raw) throw new RecordNotFoundError(core.model.name, id)
+  if (options.ifMatch !== undefined && unquoteEtag(options.ifMatch) !== raw.etag) {
+    throw new ConflictError(core.model.name, id, {
+      message: `${core.model.name} ${id} has changed since version ${options.ifMatch}; re-read it and try again`,
+    })
+  }
+  return raw
+}
+
+/**
+ * update/replace (DESIGN.md §5): read + etag → merge → validate → claim new unique values ∥ add new
+ * index entries → write with compare-and-swap → remove old entries and release old claims.
+ * Requests: 1 GET + 1 PUT + only the changed entries and claims.
+ * @throws ValidationError, UniqueConstraintError, ConflictError (stale etag), RecordNotFoundError
+ */
+export async function updateRecord(
+  core: RepoCore,
+  id: unknown,
+  change: { patch: Record<string, unknown> } | { replace: Record<string, unknown> },
+  options: ConditionalOptions = {},
+  raw?: RawRecord,
+): Promise<StoredRecord & { $etag: string }> {
+  const current = raw ?? (await readForWrite(core, id, options))
+  const before = current.record
+  const fields =
+    'patch' in change ? { ...withoutServerFields(before), ...withoutServerFields(change.patch) } : withoutServerFields(change.replace)
+  const data = validateInput(core.model, fields)
+  const next: StoredRecord = { ...data, id: before.id, createdAt: before.createdAt, updatedAt: new Date() }
+  prepareKeys(core, next)
+  const diff = indexDiff(core.layout, core.plan, before, next)
+  const changed = core.model.unique.filter((f) => encodeValue(fieldValue(before, f)) !== encodeValue(fieldValue(next, f)))
+  const toClaim = claimedFields(core, next, changed)
+  const toRelease = claimedFields(core, before, changed)
+  const kept = Object.fromEntries(Object.entries(current.meta.claims ?? {}).filter(([f]) => !changed.includes(f)))
+  const w = writeToken()
+  const started = performance.now()
+  let claims: Record<string, string> = {}
+  let etag: string
+  try {
+    ;[claims] = await allOrFirstError([claimAll(core, next, toClaim), writeEntries(core, diff.add)])
+    claims = await renewIfSlow(core, next, claims, started)
+    const writing = performance.now()
+    etag = await writeRecord(core, next, { w, claims: { ...kept, ...claims } }, { ifMatch: current.etag })
+    try {
+      await confirmIfSlow(core, next, claims, writing)
+    } catch (error) {
+      // Lost a new claim while writing: put the previous version back.
+      await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).catch(() => undefined)
+      throw error
+    }
+  } catch (error) {
+    await Promise.allSettled([removeEntries(core, diff.add), releaseAll(core, next, claims)])
+    throw error
+  }
+  const oldClaims = Object.fromEntries(toRelease.map((f) => [f, current.meta.claims?.[f]]))
+  await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, before, oldClaims)])
+  return withEtag(next, etag)
+}
+
+/**
+ * delete (DESIGN.md §5): read → delete the record (conditionally where the store can) → remove its
+ * index entries in one batched request → release its claims. Requests: 1 GET + 1 DELETE + 1 batched
+ * DeleteObjects + one conditional release per unique value held.
+ */
+export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void> {
+  const { record } = raw
+  try {
+    await core.store.delete(core.layout.recordKey(record.id), { ifMatch: raw.etag })
+  } catch (error) {
+    if (isS3verlessError(error, 'store.preconditionFailed')) {
+      throw new ConflictError(core.model.name, record.id, {
+        cause: error,
+        message: `${core.model.name} ${record.id} changed while it was being deleted; re-read it and try again`,
+      })
+    }
+    throw error
+  }
+  const held = claimedFields(core, record)
+  await Promise.allSettled([
+    removeEntries(core, indexKeysOf(core.layout, core.plan, record)),
+    releaseAll(core, record, Object.fromEntries(held.map((f) => [f, raw.meta.claims?.[f]]))),
+  ])
+}

@@ -1,0 +1,83 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
+import {
+  belongsTo,
+  createDatabase,
+  createRegistry,
+  defineModel,
+  hasMany,
+  type InferCreate,
+  type InferRecord,
+  type InferUpdate,
+  memoryStore,
+} from '../src/index.js'
+
+const schema = z.object({
+  name: z.string(),
+  sku: z.string(),
+  price: z.number(),
+  tags: z.array(z.string()).default([]),
+  meta: z.object({ a: z.number() }).optional(),
+})
+
+describe('defineModel', () => {
+  it('infers record, create and update types from the schema', () => {
+    const Product = defineModel(schema, { name: 'Product', unique: ['sku'] })
+    expectTypeOf<InferRecord<typeof Product>>().toEqualTypeOf<
+      { name: string; sku: string; price: number; tags: string[]; meta?: { a: number } | undefined } & {
+        id: string
+        createdAt: Date
+        updatedAt: Date
+      }
+    >()
+    expectTypeOf<InferCreate<typeof Product>>().toHaveProperty('tags').toEqualTypeOf<string[] | undefined>()
+    expectTypeOf<InferUpdate<typeof Product>>().toEqualTypeOf<Partial<z.input<typeof schema>>>()
+    // @ts-expect-error: unique must name a field of the schema
+    expect(() => defineModel(schema, { name: 'Bad', unique: ['nope'] })).toThrow(/unknown field/)
+  })
+
+  it('derives the plural and the spec key helpers', () => {
+    const Product = defineModel(schema, { name: 'Product' })
+    expect(Product.plural).toBe('products')
+    expect(Product.getS3Prefix()).toBe('s3verless-data/products/')
+    expect(Product.getS3Key('abc', 'app/')).toBe('app/products/abc.json')
+    expect(Product.s3Key({ id: 'x' })).toBe('s3verless-data/products/x.json')
+    const touched = Product.touch({ updatedAt: new Date(0) }, new Date(5))
+    expect(touched.updatedAt).toEqual(new Date(5))
+  })
+
+  it.each([
+    [{ name: 'P', unique: ['nope'] }, /unique names unknown field "nope" \(fields: name, sku, price, tags, meta\)/],
+    [{ name: 'P', indexed: ['tags'] }, /indexed field "tags" holds an array, which cannot be indexed/],
+    [{ name: 'P', indexed: ['meta'] }, /indexed field "meta" holds an object/],
+    [{ name: 'P', plural: 'users' }, /plural "users" is reserved/],
+    [{ name: 'P', plural: '_index' }, /plural "_index" must be/],
+    [{ name: 'P', plural: 'a/b' }, /plural "a\/b" must be/],
+    [{ name: '9lives' }, /name must start with a letter/],
+    [{ name: 'P', ownerField: 'owner' }, /ownerField names unknown field "owner"/],
+    [{ name: 'P', indexedDescending: ['name'] }, /indexedDescending field "name" must be a number, date or boolean/],
+    [{ name: 'P', relations: { x: belongsTo('Q', { foreignKey: 'missing' }) } }, /foreign key "missing", which is not a field/],
+  ])('rejects invalid options at definition: %o', (options, message) => {
+    expect(() => defineModel(schema, options as never)).toThrow(message)
+  })
+
+  it('rejects schemas that use server or reserved field names', () => {
+    expect(() => defineModel(z.object({ id: z.string() }), { name: 'P' })).toThrow(/"id" is set by the server/)
+    expect(() => defineModel(z.object({ _v: z.string() }), { name: 'P' })).toThrow(/may not start with "_"/)
+    expect(() => defineModel(z.object({ a__b: z.string() }), { name: 'P' })).toThrow(/may not contain "__"/)
+  })
+
+  it('checks models together in a registry created per app', () => {
+    const A = defineModel(schema, { name: 'A', plural: 'items' })
+    const B = defineModel(schema, { name: 'B', plural: 'Items' })
+    expect(() => createRegistry([A, B])).toThrow(/Models A and B share the plural "Items"/)
+    const C = defineModel(schema, { name: 'C', relations: { d: hasMany('D', { foreignKey: 'cId' }) } })
+    expect(() => createRegistry([C])).toThrow(/C.d points to unknown model "D" \(known: C\)/)
+    const D = defineModel(z.object({ cId: z.string() }), { name: 'D' })
+    const E = defineModel(schema, { name: 'E', relations: { d: hasMany('D', { foreignKey: 'cId', onDelete: 'setNull' }) } })
+    expect(() => createRegistry([E, D])).toThrow(/onDelete: setNull but D.cId is not nullable/)
+    expect(createRegistry([C, D]).indexedFields(D)).toEqual(['cId'])
+    const db = createDatabase({ store: memoryStore(), models: [A] })
+    expect(() => db.repository(C)).toThrow(/Model C is not part of this database \(models: A\)/)
+  })
+})
