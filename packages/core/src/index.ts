@@ -46,6 +46,8 @@ export {
   isTruncated,
   MAX_ENCODED_BYTES,
 } from './model/value-encoding.js'
+export type { S3ClientLike, S3DataServiceOptions } from './repository/data-service.js'
+export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'
 export { createDatabase } from './repository/database.js'
 export type { RecordPage, SkippedRecord } from './repository/list-records.js'
