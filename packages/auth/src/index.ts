@@ -1,1 +1,5 @@
-export {}
+export { BCRYPT_MAX_PASSWORD_BYTES } from './password/bcrypt-limits.js'
+export type { HashPasswordOptions } from './password/hash-password.js'
+export { DEFAULT_BCRYPT_COST, hashPassword, verifyPassword } from './password/hash-password.js'
+export type { PasswordPolicy, PasswordValidation } from './password/password-policy.js'
+export { DEFAULT_PASSWORD_POLICY, validatePassword } from './password/password-policy.js'

@@ -1,1 +1,5 @@
-export {}
+export { applyToRecord } from './apply-to-record.js'
+export type { Migration, MigrationInput, MigrationRecord, RecordTransform } from './migration.js'
+export { defineMigration } from './migration.js'
+export { planMigrations, sortMigrations } from './plan-migrations.js'
+export { compareVersions } from './version-order.js'

@@ -1,1 +1,6 @@
-export {}
+export type { UploadConfig, UploadConfigInput } from './upload-config.js'
+export { DEFAULT_MAX_FILE_SIZE, MAX_PRESIGNED_EXPIRATION_SECONDS, uploadConfig } from './upload-config.js'
+export type { UploadKeyOptions } from './upload-key.js'
+export { MAX_UPLOAD_NAME_BYTES, sanitizeFilename, uploadKeyFor } from './upload-key.js'
+export type { UploadRequest, UploadRule } from './validate-upload.js'
+export { validateUpload } from './validate-upload.js'

@@ -1,0 +1,17 @@
+/** Somewhere the CLI writes text: `process.stdout`, or a collector in tests. */
+export interface CliOutput {
+  write(text: string): unknown
+}
+
+/** What {@link runCli} reads and writes: the streams and environment, injected so tests need no process. */
+export interface CliIo {
+  stdout: CliOutput
+  stderr: CliOutput
+  /** Environment variables (settings such as `AWS_BUCKET_NAME`, `S3VERLESS_DATA_DIR`). */
+  env: Record<string, string | undefined>
+}
+
+/** A mistake in how the command was called: reported with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
