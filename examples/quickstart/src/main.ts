@@ -1,35 +1,71 @@
 /**
- * Quickstart: S3verless on the embedded file-system store. Runs a few operations and prints how
- * many S3 requests each took. Data goes to ./.s3verless-data (or $S3VERLESS_DATA_DIR).
+ * Quickstart: S3verless on the embedded file-system store. Defines two models, runs CRUD, unique
+ * constraints, optimistic concurrency, index lookups and relations, and prints how many S3 requests
+ * each step took. Data goes to ./.s3verless-data (or $S3VERLESS_DATA_DIR); each run uses fresh keys.
  */
-import { instrumentStore, isS3verlessError } from '@s3verless/core'
+import { belongsTo, createDatabase, defineModel, type InferRecord, instrumentStore, isS3verlessError } from '@s3verless/core'
 import { fsStore } from '@s3verless/core/fs'
+import { z } from 'zod'
+
+const Product = defineModel(
+  z.object({ name: z.string().min(1), sku: z.string(), price: z.number().nonnegative(), category: z.string(), stock: z.number().int().default(0) }),
+  { name: 'Product', unique: ['sku'], indexed: ['category', 'price'] },
+)
+const Review = defineModel(z.object({ productId: z.string(), stars: z.number().int().min(1).max(5), text: z.string() }), {
+  name: 'Review',
+  relations: { product: belongsTo('Product', { foreignKey: 'productId', onDelete: 'cascade' }) },
+})
+type Product = InferRecord<typeof Product>
 
 const root = process.env.S3VERLESS_DATA_DIR ?? '.s3verless-data'
 const store = instrumentStore(fsStore({ root }))
+const run = Date.now().toString(36)
+const db = createDatabase({ store, models: [Product, Review], basePath: `quickstart/${run}/` })
+const products = db.repository(Product)
+const reviews = db.repository(Review)
 
 async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
   store.reset()
   const result = await work()
   const c = store.counts()
   const parts = (['get', 'put', 'list', 'delete', 'deleteMany'] as const).filter((op) => c[op] > 0).map((op) => `${c[op]} ${op}`)
-  console.log(`${label.padEnd(48)} ${String(c.total).padStart(3)} request(s)${parts.length ? ` (${parts.join(', ')})` : ''}`)
+  console.log(`${label.padEnd(58)} ${String(c.total).padStart(3)} request(s)${parts.length ? ` (${parts.join(', ')})` : ''}`)
   return result
 }
+const show = (text: string) => console.log(`    -> ${text}`)
 
-const run = `quickstart/${Date.now().toString(36)}/`
 console.log(`S3verless quickstart on the file-system store at ${root}\n`)
-const created = await step('create a note (create-if-absent)', () => store.put(`${run}note.json`, JSON.stringify({ text: 'hello' }), { ifNoneMatch: '*' }))
-await step('a second create of the same key is refused', async () => {
-  const error = await store.put(`${run}note.json`, '{}', { ifNoneMatch: '*' }).catch((e) => e)
-  if (!isS3verlessError(error, 'store.preconditionFailed')) throw new Error('expected a refusal')
-})
-await step('update with compare-and-swap on the etag', () => store.put(`${run}note.json`, JSON.stringify({ text: 'hello again' }), { ifMatch: created.etag }))
-const stale = await step('update with the stale etag fails (412)', () => store.put(`${run}note.json`, '{}', { ifMatch: created.etag }).catch((e) => e.code))
-console.log(`  -> ${stale}`)
-const note = await step('read it back', () => store.get(`${run}note.json`))
-console.log(`  -> ${new TextDecoder().decode(note?.body)}`)
-await step('write 25 more notes', () => Promise.all(Array.from({ length: 25 }, (_, i) => store.put(`${run}n${i}.json`, '{}'))))
-const page = await step('list the first page of 10', () => store.list(run, { limit: 10 }))
-console.log(`  -> ${page.objects.length} keys, more: ${page.cursor !== undefined}`)
-console.log('\nDone. Models, indexes and queries build on this store: see the README.')
+const lamp = await step('create a product (1 unique + 2 indexed fields)', () => products.create({ name: 'Desk lamp', sku: 'LAMP-1', price: 30, category: 'home' }))
+show(`${lamp.name} ${lamp.id}`)
+const dup = await step('a second product with the same sku is refused', () => products.create({ name: 'Copy', sku: 'LAMP-1', price: 1, category: 'home' }).catch((e) => e))
+show(isS3verlessError(dup) ? `${dup.code}: ${dup.message}` : 'unexpectedly created')
+const bad = await step('invalid input is refused before any request', () => products.create({ name: '', sku: 'X', price: -5, category: 'home' }).catch((e) => e))
+show(isS3verlessError(bad) ? `${bad.code}: ${bad.message}` : 'unexpectedly created')
+await step('create 20 more products', () =>
+  products.createMany(Array.from({ length: 20 }, (_, i) => ({ name: `Item ${i}`, sku: `ITEM-${i}`, price: 5 + i, category: i % 2 ? 'home' : 'garden' }))),
+)
+const got = await step('get by id', () => products.getOrThrow(lamp.id))
+show(`${got.name} at ${got.price}, etag ${got.$etag}`)
+const cheaper = await step('update the price with the etag (compare-and-swap)', () => products.update(lamp.id, { price: 25 }, { ifMatch: got.$etag }))
+show(`price now ${cheaper.price}`)
+const stale = await step('update again with the old etag: conflict', () => products.update(lamp.id, { price: 1 }, { ifMatch: got.$etag }).catch((e) => e))
+show(isS3verlessError(stale) ? stale.code : 'unexpectedly updated')
+await step('10 concurrent stock increments (functional update)', () => Promise.all(Array.from({ length: 10 }, () => products.update(lamp.id, (p: Product) => ({ stock: p.stock + 1 })))))
+show(`stock now ${(await products.getOrThrow(lamp.id)).stock}`)
+const bySku = await step('find by unique sku', () => products.findBy('sku', 'ITEM-7'))
+show(`${bySku?.name}`)
+const home = await step('find all in category "home" (index lookup)', () => products.findAllBy('category', 'home'))
+show(`${home.length} products`)
+const page = await step('first page of 5, in creation order', () => products.listByPrefix({ limit: 5 }))
+show(page.items.map((p) => p.sku).join(', '))
+await step('two reviews of the lamp', () =>
+  reviews.createMany([
+    { productId: lamp.id, stars: 5, text: 'Bright' },
+    { productId: lamp.id, stars: 4, text: 'Good' },
+  ]),
+)
+await step('delete the lamp (cascades to its reviews)', () => products.delete(lamp.id))
+show(`reviews left for it: ${(await reviews.findAllBy('productId', lamp.id)).length}`)
+const report = await step('verify indexes and claims', () => products.verify())
+show(`${report.records} records, ${report.danglingIndexEntries.length} dangling entries, ${report.missingIndexEntries.length} missing`)
+console.log('\nDone. See the README for the API and the request budgets.')

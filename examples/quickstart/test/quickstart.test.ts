@@ -15,9 +15,16 @@ it('runs the quickstart end to end on a fresh data folder, printing request coun
       env: { ...process.env, S3VERLESS_DATA_DIR: dir },
       encoding: 'utf8',
     })
-    expect(out).toMatch(/create a note \(create-if-absent\)\s+1 request\(s\) \(1 put\)/)
-    expect(out).toMatch(/update with the stale etag fails \(412\)[^\n]*\n\s+-> store\.preconditionFailed/)
-    expect(out).toMatch(/list the first page of 10\s+1 request\(s\) \(1 list\)\n\s+-> 10 keys, more: true/)
+    expect(out).toMatch(/create a product \(1 unique \+ 2 indexed fields\)\s+4 request\(s\) \(4 put\)/)
+    expect(out).toMatch(/-> model\.unique: Product\.sku must be unique: "LAMP-1" is already taken/)
+    expect(out).toMatch(/invalid input is refused before any request\s+0 request\(s\)/)
+    expect(out).toMatch(/get by id\s+1 request\(s\) \(1 get\)/)
+    expect(out).toMatch(/update again with the old etag: conflict\s+1 request\(s\) \(1 get\)\n\s+-> model\.conflict/)
+    expect(out).toMatch(/-> stock now 10\n/)
+    expect(out).toMatch(/find by unique sku\s+2 request\(s\) \(2 get\)\n\s+-> Item 7/)
+    expect(out).toMatch(/-> 11 products/)
+    expect(out).toMatch(/-> reviews left for it: 0/)
+    expect(out).toMatch(/-> 20 records, 0 dangling entries, 0 missing/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
