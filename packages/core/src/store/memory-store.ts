@@ -2,7 +2,8 @@ import { InvalidRequest, PreconditionFailed } from '../errors.js'
 import { toBytes } from './bytes.js'
 import { unquoteEtag } from './etag.js'
 import { assertPageSize, assertValidKey } from './keys.js'
-import { lowerBound, pageFromSorted } from './sorted-listing.js'
+import { compareUtf8 } from './byte-order.js'
+import { pageFromSorted } from './sorted-listing.js'
 import {
   type DeleteManyResult,
   type DeleteOptions,
@@ -57,13 +58,42 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
   let version = 0
   const nextEtag = () => `${instance}-${(++version).toString(16).padStart(8, '0')}`
 
+  // Keys are kept sorted lazily: new keys wait in `pending` and are merged in (one sort of the
+  // newcomers plus a linear merge) when a listing needs order, so bulk loads stay O(n log n).
+  let pending: string[] = []
+  let removed = false
   const insertKey = (key: string) => {
-    const at = lowerBound(sorted, key)
-    if (sorted[at] !== key) sorted.splice(at, 0, key)
+    pending.push(key)
   }
-  const removeKey = (key: string) => {
-    const at = lowerBound(sorted, key)
-    if (sorted[at] === key) sorted.splice(at, 1)
+  const removeKey = () => {
+    removed = true
+  }
+  const sortedKeys = (): string[] => {
+    if (removed) {
+      const live = sorted.filter((k) => objects.has(k))
+      sorted.length = 0
+      sorted.push(...live)
+      pending = pending.filter((k) => objects.has(k))
+      removed = false
+    }
+    if (pending.length > 0) {
+      const fresh = [...new Set(pending)].filter((k) => objects.has(k)).sort(compareUtf8)
+      pending = []
+      const merged: string[] = []
+      let i = 0
+      let j = 0
+      while (i < sorted.length || j < fresh.length) {
+        const order = j >= fresh.length ? -1 : i >= sorted.length ? 1 : compareUtf8(sorted[i] as string, fresh[j] as string)
+        if (order <= 0) merged.push(sorted[i++] as string)
+        if (order >= 0) {
+          if (order > 0) merged.push(fresh[j] as string)
+          j++
+        }
+      }
+      sorted.length = 0
+      for (const k of merged) sorted.push(k)
+    }
+    return sorted
   }
 
   function get(key: string): Promise<StoredObject | null>
@@ -116,7 +146,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
       }
       if (current) {
         objects.delete(key)
-        removeKey(key)
+        removeKey()
       }
     },
     async deleteMany(keys: readonly string[]): Promise<DeleteManyResult> {
@@ -127,23 +157,24 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
       }
       for (const key of keys) assertValidKey('deleteMany', key)
       for (const key of keys) {
-        if (objects.delete(key)) removeKey(key)
+        if (objects.delete(key)) removeKey()
       }
       return { deleted: [...keys], errors: [] }
     },
     async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
       assertPageSize('list', opts.limit)
-      const page = await pageFromSorted(sorted, prefix, opts, (key) => {
+      const page = await pageFromSorted(sortedKeys(), prefix, opts, (key) => {
         const entry = objects.get(key)
         if (!entry) return null
         return { key, lastModified: new Date(entry.lastModified), size: entry.body.length, etag: entry.etag }
       })
       return { ...page, serverTime: new Date(now()) }
     },
-    keys: () => [...sorted],
+    keys: () => [...sortedKeys()],
     clear: () => {
       objects.clear()
       sorted.length = 0
+      pending = []
     },
   }
 }
