@@ -46,7 +46,11 @@ function ensureS3Server() {
     return () => {}
   }
   say('starting a throw-away Ceph RGW for the real-S3 suites (scripts/s3-server.sh)')
-  const result = spawnSync('bash', [join(root, 'scripts/s3-server.sh'), 'start'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const result = spawnSync('bash', [join(root, 'scripts/s3-server.sh'), 'start'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   if (result.status !== 0) {
     console.warn('\n\x1b[33m!!! Could not start Ceph RGW: the real-S3 suites will be SKIPPED (they are not passed silently).\x1b[0m\n')
     return () => {}

@@ -8,7 +8,13 @@ import { fsStore } from '@s3verless/core/fs'
 import { z } from 'zod'
 
 const Product = defineModel(
-  z.object({ name: z.string().min(1), sku: z.string(), price: z.number().nonnegative(), category: z.string(), stock: z.number().int().default(0) }),
+  z.object({
+    name: z.string().min(1),
+    sku: z.string(),
+    price: z.number().nonnegative(),
+    category: z.string(),
+    stock: z.number().int().default(0),
+  }),
   { name: 'Product', unique: ['sku'], indexed: ['category', 'price'] },
 )
 const Review = defineModel(z.object({ productId: z.string(), stars: z.number().int().min(1).max(5), text: z.string() }), {
@@ -35,22 +41,36 @@ async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
 const show = (text: string) => console.log(`    -> ${text}`)
 
 console.log(`S3verless quickstart on the file-system store at ${root}\n`)
-const lamp = await step('create a product (1 unique + 2 indexed fields)', () => products.create({ name: 'Desk lamp', sku: 'LAMP-1', price: 30, category: 'home' }))
+const lamp = await step('create a product (1 unique + 2 indexed fields)', () =>
+  products.create({ name: 'Desk lamp', sku: 'LAMP-1', price: 30, category: 'home' }),
+)
 show(`${lamp.name} ${lamp.id}`)
-const dup = await step('a second product with the same sku is refused', () => products.create({ name: 'Copy', sku: 'LAMP-1', price: 1, category: 'home' }).catch((e) => e))
+const dup = await step('a second product with the same sku is refused', () =>
+  products.create({ name: 'Copy', sku: 'LAMP-1', price: 1, category: 'home' }).catch((e) => e),
+)
 show(isS3verlessError(dup) ? `${dup.code}: ${dup.message}` : 'unexpectedly created')
-const bad = await step('invalid input is refused before any request', () => products.create({ name: '', sku: 'X', price: -5, category: 'home' }).catch((e) => e))
+const bad = await step('invalid input is refused before any request', () =>
+  products.create({ name: '', sku: 'X', price: -5, category: 'home' }).catch((e) => e),
+)
 show(isS3verlessError(bad) ? `${bad.code}: ${bad.message}` : 'unexpectedly created')
 await step('create 20 more products', () =>
-  products.createMany(Array.from({ length: 20 }, (_, i) => ({ name: `Item ${i}`, sku: `ITEM-${i}`, price: 5 + i, category: i % 2 ? 'home' : 'garden' }))),
+  products.createMany(
+    Array.from({ length: 20 }, (_, i) => ({ name: `Item ${i}`, sku: `ITEM-${i}`, price: 5 + i, category: i % 2 ? 'home' : 'garden' })),
+  ),
 )
 const got = await step('get by id', () => products.getOrThrow(lamp.id))
 show(`${got.name} at ${got.price}, etag ${got.$etag}`)
-const cheaper = await step('update the price with the etag (compare-and-swap)', () => products.update(lamp.id, { price: 25 }, { ifMatch: got.$etag }))
+const cheaper = await step('update the price with the etag (compare-and-swap)', () =>
+  products.update(lamp.id, { price: 25 }, { ifMatch: got.$etag }),
+)
 show(`price now ${cheaper.price}`)
-const stale = await step('update again with the old etag: conflict', () => products.update(lamp.id, { price: 1 }, { ifMatch: got.$etag }).catch((e) => e))
+const stale = await step('update again with the old etag: conflict', () =>
+  products.update(lamp.id, { price: 1 }, { ifMatch: got.$etag }).catch((e) => e),
+)
 show(isS3verlessError(stale) ? stale.code : 'unexpectedly updated')
-await step('10 concurrent stock increments (functional update)', () => Promise.all(Array.from({ length: 10 }, () => products.update(lamp.id, (p: Product) => ({ stock: p.stock + 1 })))))
+await step('10 concurrent stock increments (functional update)', () =>
+  Promise.all(Array.from({ length: 10 }, () => products.update(lamp.id, (p: Product) => ({ stock: p.stock + 1 })))),
+)
 show(`stock now ${(await products.getOrThrow(lamp.id)).stock}`)
 const bySku = await step('find by unique sku', () => products.findBy('sku', 'ITEM-7'))
 show(`${bySku?.name}`)

@@ -320,7 +320,7 @@ describe('decodeValue', () => {
     's0',
     's0z',
     `s${'a'.repeat(300)}`,
-    'd' + 'f'.repeat(16),
+    `d${'f'.repeat(16)}`,
   ])('refuses %j, which no encoder produces', (bad) => {
     expect(() => decodeValue(bad)).toThrowError(expect.objectContaining({ code: 'model.invalidEncoding' }))
   })

@@ -1,8 +1,8 @@
 import { InvalidRequest, PreconditionFailed } from '../errors.js'
+import { compareUtf8 } from './byte-order.js'
 import { toBytes } from './bytes.js'
 import { unquoteEtag } from './etag.js'
 import { assertPageSize, assertValidKey } from './keys.js'
-import { compareUtf8 } from './byte-order.js'
 import { pageFromSorted } from './sorted-listing.js'
 import {
   type DeleteManyResult,
