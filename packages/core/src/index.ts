@@ -16,7 +16,7 @@ export {
   Throttled,
   Unavailable,
 } from './errors.js'
-export { compareValues } from './model/compare-values.js'
+export { compareSameKind, compareValues } from './model/compare-values.js'
 export type { AnyObjectSchema, FieldOf, InferCreate, InferRecord, InferUpdate, Model, ModelOptions } from './model/define-model.js'
 export { DEFAULT_BASE_PATH, defineModel, isModel, RESERVED_PLURALS, SERVER_FIELDS } from './model/define-model.js'
 export type { FieldInfo, FieldKind } from './model/field-kinds.js'

@@ -1,1 +1,6 @@
-export {}
+export type { Condition, FilterInput } from './filters/filter-types.js'
+export { matches, matchesNone } from './filters/match.js'
+export type { Operator } from './filters/operators.js'
+export { OPERATOR_ALIASES, OPERATORS } from './filters/operators.js'
+export type { ParseFilterOptions } from './filters/parse-filter.js'
+export { parseFilter } from './filters/parse-filter.js'

@@ -13,6 +13,8 @@ export const RESERVED_PLURALS: ReadonlySet<string> = new Set(['users', 'uploads'
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>
 
 type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>
+/** Fields that can be indexed: the schema's and the server timestamps. */
+type IndexableName<S extends AnyObjectSchema> = FieldName<S> | 'createdAt' | 'updatedAt'
 
 /** Options of {@link defineModel} (the spec's `_plural_name`, `_unique_fields`, `_indexed_fields`, `_enable_api`). */
 export interface ModelOptions<S extends AnyObjectSchema> {
@@ -23,9 +25,12 @@ export interface ModelOptions<S extends AnyObjectSchema> {
   /** Fields whose values must be unique across records (null values are not claimed). */
   unique?: readonly FieldName<S>[]
   /** Fields with a secondary index (equality, `in`, ranges, prefixes, ordering). */
-  indexed?: readonly FieldName<S>[]
-  /** Fields also indexed in descending order, so `orderBy('-field').limit(n)` stops early. */
-  indexedDescending?: readonly FieldName<S>[]
+  indexed?: readonly IndexableName<S>[]
+  /**
+   * Fields also indexed in descending order, so `orderBy('-field').limit(n)` stops early without
+   * listing the whole range (numbers, dates and booleans; `createdAt` for "newest first").
+   */
+  indexedDescending?: readonly IndexableName<S>[]
   /** The field holding the owning user's id, for owner-scoped data. */
   ownerField?: FieldName<S>
   /** Relations to other models by name. */
@@ -113,22 +118,25 @@ export function defineModel<S extends AnyObjectSchema>(schema: S, options: Model
   const fields: Record<string, FieldInfo> = {}
   for (const [field, fieldSchema] of Object.entries(shape)) fields[field] = describeField(fieldSchema)
   const known = Object.keys(fields)
-  const checkFields = (list: readonly string[] | undefined, what: string): string[] => {
+  const timestamp: FieldInfo = { kind: 'date', optional: false, nullable: false }
+  const kindOf = (field: string) => (field === 'createdAt' || field === 'updatedAt' ? timestamp : fields[field])
+  const checkFields = (list: readonly string[] | undefined, what: string, allowTimestamps: boolean): string[] => {
     const out: string[] = []
     for (const field of list ?? []) {
-      if (!(field in fields)) fail(name, `${what} names unknown field "${field}" (fields: ${known.join(', ')})`)
-      const kind = fields[field]!.kind
+      const info = allowTimestamps ? kindOf(field) : fields[field]
+      if (!info) fail(name, `${what} names unknown field "${field}" (fields: ${known.join(', ')})`)
+      const kind = info.kind
       if (!INDEXABLE_KINDS.has(kind))
         fail(name, `${what} field "${field}" holds ${kind === 'array' ? 'an array' : `an ${kind}`}, which cannot be indexed`)
       if (!out.includes(field)) out.push(field)
     }
     return out
   }
-  const unique = checkFields(options.unique, 'unique')
-  const indexed = checkFields(options.indexed, 'indexed')
-  const indexedDescending = checkFields(options.indexedDescending, 'indexedDescending')
+  const unique = checkFields(options.unique, 'unique', false)
+  const indexed = checkFields(options.indexed, 'indexed', true)
+  const indexedDescending = checkFields(options.indexedDescending, 'indexedDescending', true)
   for (const field of indexedDescending) {
-    if (!['number', 'date', 'boolean'].includes(fields[field]!.kind))
+    if (!['number', 'date', 'boolean'].includes(kindOf(field)!.kind))
       fail(name, `indexedDescending field "${field}" must be a number, date or boolean`)
   }
   if (options.ownerField !== undefined && !(options.ownerField in fields))

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 
 /** What a schema field holds, as far as storage, indexes and queries care. */
-export type FieldKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'array' | 'object' | 'other'
+export type FieldKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'array' | 'object' | 'bigint' | 'other'
 
 /** What {@link describeField} finds out about one field. */
 export interface FieldInfo {
@@ -58,8 +58,9 @@ function kindOf(type: string): FieldKind {
     case 'object':
       return type
     case 'int':
-    case 'bigint':
       return 'number'
+    case 'bigint':
+      return 'bigint'
     case 'literal':
       return 'other'
     default:

@@ -10,6 +10,8 @@ import type { RepoCore } from './repo-core.js'
 export interface IndexHit {
   id: string
   key: string
+  /** The encoded value in the key. */
+  encoded: string
   ageMs: number
 }
 
@@ -19,7 +21,7 @@ export async function* listIndex(
   field: string,
   prefix: string,
   options: { descending?: boolean; startAfter?: string; pageSize?: number } = {},
-): AsyncGenerator<IndexHit & { encoded: string }> {
+): AsyncGenerator<IndexHit> {
   let cursor: string | undefined
   do {
     const page = await core.store.list(prefix, {
@@ -44,14 +46,14 @@ const age = (object: ListedObject, serverTime: Date) => serverTime.getTime() - o
 export async function readHits(
   core: RepoCore,
   hits: readonly IndexHit[],
-  holds: (record: RawRecord['record']) => boolean,
+  holds: (record: RawRecord['record'], hit: IndexHit) => boolean,
   onCorrupt?: (key: string, error: unknown) => void,
 ): Promise<RawRecord[]> {
   const dangling: string[] = []
   const read = await mapLimit(hits, core.settings.concurrency, async (hit) => {
     try {
       const raw = await core.read(hit.id)
-      if (raw && holds(raw.record)) return raw
+      if (raw && holds(raw.record, hit)) return raw
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) {
         onCorrupt?.(core.layout.recordKey(hit.id), error)

@@ -30,10 +30,11 @@ function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
  * Requests: 1 + u + i PUTs, no GET and no LIST.
  */
 export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
-  const id = input.id === undefined ? uuidv7() : input.id
+  const now = new Date()
+  // A server-made id carries the creation time, so id order (what a LIST yields) is creation order.
+  const id = input.id === undefined ? uuidv7(now.getTime()) : input.id
   core.checkId(id)
   const data = validateInput(core.model, withoutServerFields(input))
-  const now = new Date()
   const record: StoredRecord = { ...data, id, createdAt: now, updatedAt: now }
   const entries = prepareKeys(core, record)
   const w = writeToken()
