@@ -46,8 +46,12 @@ export class KeyLayout {
     return `${this.indexFieldPrefix(field, descending)}${encoded}/`
   }
 
+  /**
+   * An index entry's key. In a descending index the id is stored inverted (each hex digit d → f−d), so
+   * records with equal values also list newest first: the exact reverse of the ascending index.
+   */
   indexKey(field: string, encoded: string, id: string, descending = false): string {
-    return `${this.indexValuePrefix(field, encoded, descending)}${id}`
+    return `${this.indexValuePrefix(field, encoded, descending)}${descending ? invertId(id) : id}`
   }
 
   /** Splits an index key under `field` into its encoded value and record id. */
@@ -57,6 +61,17 @@ export class KeyLayout {
     const rest = key.slice(prefix.length)
     const slash = rest.lastIndexOf('/')
     if (slash <= 0) return undefined
-    return { encoded: rest.slice(0, slash), id: rest.slice(slash + 1) }
+    const id = rest.slice(slash + 1)
+    return { encoded: rest.slice(0, slash), id: descending ? invertId(id) : id }
   }
+}
+
+/** Inverts the hex digits of an id (its own inverse), keeping other characters. */
+export function invertId(id: string): string {
+  let out = ''
+  for (const c of id) {
+    const d = Number.parseInt(c, 16)
+    out += Number.isNaN(d) ? c : (15 - d).toString(16)
+  }
+  return out
 }

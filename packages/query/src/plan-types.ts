@@ -1,0 +1,75 @@
+import type { IndexValue } from '@s3verless/core'
+import type { Condition } from './filters/filter-types.js'
+
+/** One end of an index range. */
+export interface RangeBound {
+  value: IndexValue
+  inclusive: boolean
+}
+
+/** How the executor finds candidate records. */
+export type AccessPath =
+  /** GET records by id (`id` / `id__in`). */
+  | { kind: 'ids'; ids: string[] }
+  /** GET the unique claim, then the record. */
+  | { kind: 'unique'; field: string; value: IndexValue }
+  /** LIST the index prefix of each value (`field` / `field__in` / `field__isnull: true`). */
+  | { kind: 'indexEq'; field: string; values: IndexValue[] }
+  /** LIST an index from an encoded bound, stopping at the other (no bounds: the whole index, in order). */
+  | { kind: 'indexRange'; field: string; lower?: RangeBound; upper?: RangeBound; descending: boolean }
+  /** LIST the index entries of the strings starting with `prefix`. */
+  | { kind: 'indexPrefix'; field: string; prefix: string }
+  /** LIST the records themselves, in creation order (ids are UUIDv7). */
+  | { kind: 'records' }
+
+/** Sort order of a query. */
+export interface OrderBy {
+  field: string
+  descending: boolean
+}
+
+/** What a query asks for, before planning. */
+export interface QueryState {
+  conditions: Condition[]
+  /** Each `exclude()` call: a record is dropped when it matches every condition of one group. */
+  excludes: Condition[][]
+  order?: OrderBy
+  limit?: number
+  offset: number
+  select?: string[]
+  prefetch: string[]
+  after?: string
+  maxScan?: number
+}
+
+/** What the planner knows about a model. */
+export interface ModelShape {
+  name: string
+  unique: readonly string[]
+  indexed: readonly string[]
+  indexedDescending: readonly string[]
+  /** Field kinds, to know which fields hold strings. */
+  stringFields: ReadonlySet<string>
+}
+
+/** The plan `explain()` returns: chosen access path, whether it serves the order, and the predicted cost. */
+export interface Plan {
+  model: string
+  path: AccessPath
+  /** The path yields records already in the requested order, so a limit stops the listing early. */
+  ordered: boolean
+  /** Every condition the path's keys alone decide (no record needs reading to apply them). */
+  coveredByIndex: boolean
+  /** The path may read every record of the collection. */
+  scan: boolean
+  /** Conditions and excludes checked on each record read (all of them: index entries are verified). */
+  conditions: Condition[]
+  excludes: Condition[][]
+  order?: OrderBy
+  limit?: number
+  offset: number
+  /** Predicted S3 requests. `requests` is exact when it can be known without reading the store. */
+  predicted: { requests: number | null; formula: string }
+  /** One line a person can read. */
+  description: string
+}

@@ -1,0 +1,304 @@
+import { type InferRecord, type Model, S3verlessError, type Stored } from '@s3verless/core'
+import { listAllIds, withEtag } from '@s3verless/core/internal'
+import { coerceCondition } from './coerce.js'
+import { makeCursor, readCursor } from './cursor.js'
+import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
+import { countEntries, type Execution, execute, type Match, sortMatches } from './executor.js'
+import type { FilterInput } from './filters/filter-types.js'
+import { parseFilter } from './filters/parse-filter.js'
+import type { Plan, QueryState } from './plan-types.js'
+import { planQuery } from './planner.js'
+import { type QueryClient, type QueryOptions, type QueryTarget, repositoryFor, targetOf } from './query-target.js'
+
+/** Result of {@link Query.paginate}. */
+export interface QueryResult<T> {
+  items: T[]
+  totalCount: number
+  page: number
+  pageSize: number
+  totalPages: number
+  hasNext: boolean
+  hasPrev: boolean
+  /** Continue after this page with `.after(nextCursor)` (cheaper than asking for the next page number). */
+  nextCursor: string | undefined
+}
+
+/** Result of {@link Query.fetch}: one page and the cursor of the next. */
+export interface QueryPage<T> {
+  items: T[]
+  nextCursor: string | undefined
+}
+
+type FieldName<T> = Extract<keyof T, string>
+
+const invalid = (message: string) => new S3verlessError('query.invalidArgument', message)
+const checkCount = (what: string, n: number, min: number) => {
+  if (!Number.isInteger(n) || n < min) throw invalid(`${what} must be an integer ≥ ${min}, got ${n}`)
+}
+
+/**
+ * An immutable, typed query over one model: every builder call returns a new query; `explain()`
+ * plans without I/O; `all()`, `first()`, `get()`, `count()`, `exists()`, `paginate()` and `fetch()`
+ * execute. The planner uses ids, unique claims and indexes, and only falls back to a full scan
+ * (flagged by `explain()`, refused past `maxScan`) when nothing else fits.
+ * @example
+ * const cheap = await query(products).filter({ category: 'home', price__lt: 50 }).orderBy('-price').limit(10).all()
+ * query(products).filter({ price__gte: 10 }).explain() // { path: { kind: 'indexRange', field: 'price' }, predicted: … }
+ */
+export class Query<T extends { id: string }, Out = T> {
+  declare private readonly target: QueryTarget
+  declare private readonly state: QueryState
+
+  /**
+   * The spec's constructor: `new Query(Product, s3Client, 'my-bucket')`. The client may be an AWS SDK
+   * client, an `S3ClientManager` or any ObjectStore. Prefer `query(repository)` in new code.
+   */
+  constructor(
+    model: Model,
+    client: QueryClient,
+    bucketName: string,
+    options: QueryOptions & { basePath?: string; models?: readonly Model[] } = {},
+  ) {
+    const self = this as unknown as { target: QueryTarget; state: QueryState }
+    self.target = targetOf(repositoryFor(model, client, bucketName, options), options)
+    self.state = { conditions: [], excludes: [], offset: 0, prefetch: [] }
+  }
+
+  /** @internal */
+  static fromTarget<T extends { id: string }, Out = T>(target: QueryTarget, state: QueryState): Query<T, Out> {
+    const query = Object.create(Query.prototype) as Query<T, Out>
+    Object.assign(query, { target, state })
+    return query
+  }
+
+  private with<O = Out>(change: Partial<QueryState>): Query<T, O> {
+    return Query.fromTarget<T, O>(this.target, { ...this.state, ...change })
+  }
+
+  private parse(input: FilterInput<T>) {
+    return parseFilter(input as Record<string, unknown>, { fields: this.target.fieldNames }).map((c) =>
+      coerceCondition(this.target.fields, c),
+    )
+  }
+
+  /** Keeps records matching every condition (`{ price__gt: 5, category: 'home' }`). Calls combine with AND. */
+  filter(input: FilterInput<T>): Query<T, Out> {
+    return this.with({ conditions: [...this.state.conditions, ...this.parse(input)] })
+  }
+
+  /** Drops records matching all of these conditions together; `exclude({ price__gt: 9 })` keeps price ≤ 9 and nulls. */
+  exclude(input: FilterInput<T>): Query<T, Out> {
+    const group = this.parse(input)
+    return group.length === 0 ? this : this.with({ excludes: [...this.state.excludes, group] })
+  }
+
+  /** Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending. */
+  orderBy(field: FieldName<T> | `-${FieldName<T>}`): Query<T, Out> {
+    const descending = field.startsWith('-')
+    const name = descending ? field.slice(1) : field
+    if (!this.target.fieldNames.includes(name)) {
+      throw new S3verlessError(
+        'query.unknownField',
+        `Cannot order ${this.target.shape.name} by unknown field "${name}" (fields: ${this.target.fieldNames.join(', ')})`,
+      )
+    }
+    return this.with({ order: { field: name, descending } })
+  }
+
+  /** At most `n` results. */
+  limit(n: number): Query<T, Out> {
+    checkCount('limit', n, 0)
+    return this.with({ limit: n })
+  }
+
+  /** Skips the first `n` results (after filtering and ordering). Cursors (`after`) are cheaper for deep pages. */
+  offset(n: number): Query<T, Out> {
+    checkCount('offset', n, 0)
+    return this.with({ offset: n })
+  }
+
+  /** Returns only these fields (and `id`). */
+  select<K extends FieldName<T>>(...fields: K[]): Query<T, Pick<T, K | 'id'>> {
+    for (const f of fields)
+      if (!this.target.fieldNames.includes(f))
+        throw new S3verlessError('query.unknownField', `Cannot select unknown field "${f}" of ${this.target.shape.name}`)
+    return this.with<Pick<T, K | 'id'>>({ select: fields })
+  }
+
+  /** Loads these relations for the whole result in batched lookups, as properties named after them. */
+  prefetchRelated<R extends string>(...relations: R[]): Query<T, Out & Record<R, unknown>> {
+    const known = Object.keys(this.target.repository.model.relations)
+    for (const r of relations) {
+      if (!known.includes(r))
+        throw new S3verlessError(
+          'query.unknownRelation',
+          `${this.target.shape.name} has no relation "${r}" (relations: ${known.join(', ') || 'none'})`,
+        )
+    }
+    return this.with<Out & Record<R, unknown>>({ prefetch: [...this.state.prefetch, ...relations] })
+  }
+
+  /** Continues after a cursor from `fetch()` or `paginate()` of the same query. */
+  after(cursor: string | undefined): Query<T, Out> {
+    return cursor === undefined ? this : this.with({ after: cursor })
+  }
+
+  /** Refuses a full scan that would read more than `n` records (`0` refuses every scan) with `query.tooExpensive`. */
+  maxScan(n: number): Query<T, Out> {
+    checkCount('maxScan', n, 0)
+    return this.with({ maxScan: n })
+  }
+
+  /** The plan: access path, whether the index serves the order, predicted requests. No I/O. */
+  explain(): Plan {
+    return planQuery(this.target.shape, this.state)
+  }
+
+  private get budget(): number | undefined {
+    return this.state.maxScan ?? this.target.options.maxScan
+  }
+
+  private guard(plan: Plan): void {
+    if (plan.scan && this.budget === 0) throw new QueryTooExpensiveError(plan.model, 0, '')
+  }
+
+  /**
+   * Runs the plan and returns the matches in order, after `offset`, up to `limit`, and whether more
+   * may follow (when a limit stopped the listing, the next page can turn out empty).
+   */
+  private async run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<{ page: Match[]; more: boolean }> {
+    this.guard(plan)
+    const cursor = this.state.after ? readCursor(plan, this.state.after) : {}
+    const offset = (extra.offset ?? this.state.offset) + (cursor.offset ?? 0)
+    const limit = extra.limit ?? this.state.limit
+    const core = this.target.repository.core
+    const execution: Execution = await execute(core, plan, {
+      ...(limit !== undefined ? { want: offset + limit } : {}),
+      ...(cursor.position ? { after: cursor.position } : {}),
+      ...(this.budget !== undefined ? { maxScan: this.budget } : {}),
+    })
+    const all = plan.ordered ? execution.matches : sortMatches(execution.matches, plan.order)
+    const end = limit === undefined ? all.length : offset + limit
+    return { page: all.slice(offset, end), more: all.length > end || execution.stoppedEarly }
+  }
+
+  private async shape(matches: Match[]): Promise<Stored<Out>[]> {
+    let items = matches.map((m) => withEtag(m.raw.record, m.raw.etag) as Record<string, unknown> & { id: string })
+    if (this.state.select) {
+      const fields = ['id', ...this.state.select]
+      items = items.map((item) =>
+        withEtag(
+          Object.fromEntries(fields.filter((f) => f in item).map((f) => [f, item[f]])) as { id: string },
+          (item as unknown as { $etag: string }).$etag,
+        ),
+      )
+    }
+    for (const relation of this.state.prefetch) {
+      const related = await this.target.repository.loadRelated(matches.map((m) => m.raw.record) as never, relation)
+      for (const item of items) item[relation] = related.get(item.id)
+    }
+    return items as unknown as Stored<Out>[]
+  }
+
+  /** Every matching record (after `offset`, up to `limit`). */
+  async all(): Promise<Stored<Out>[]> {
+    const { page } = await this.run(this.explain())
+    return this.shape(page)
+  }
+
+  /** The first matching record, or `null`. */
+  async first(): Promise<Stored<Out> | null> {
+    const { page } = await this.run(this.explain(), { limit: 1 })
+    return (await this.shape(page))[0] ?? null
+  }
+
+  /** Exactly one record. @throws NoResultsError (`query.noResults`), MultipleResultsError (`query.multipleResults`) */
+  async get(): Promise<Stored<Out>> {
+    const { page } = await this.run(this.explain(), { limit: 2 })
+    if (page.length === 0) throw new NoResultsError(this.target.shape.name)
+    if (page.length > 1) throw new MultipleResultsError(this.target.shape.name)
+    return (await this.shape(page))[0] as Stored<Out>
+  }
+
+  /** Whether any record matches (stops at the first). */
+  async exists(): Promise<boolean> {
+    return (await this.run(this.explain(), { limit: 1 })).page.length > 0
+  }
+
+  /**
+   * How many records match. Without filters it lists record keys; on a filter the index covers it
+   * lists index entries only (⌈m/1000⌉ LISTs, no GET) — which can briefly count a write in flight or
+   * a crash leftover; `{ exact: true }` reads and verifies every match instead.
+   */
+  async count(options: { exact?: boolean } = {}): Promise<number> {
+    const plan = this.explain()
+    this.guard(plan)
+    const core = this.target.repository.core
+    let total: number
+    if (!options.exact && plan.conditions.length === 0 && plan.excludes.length === 0) total = (await listAllIds(core)).length
+    else if (!options.exact && plan.coveredByIndex && ['indexEq', 'indexRange', 'indexPrefix'].includes(plan.path.kind))
+      total = await countEntries(core, plan)
+    else total = (await execute(core, plan, this.budget !== undefined ? { maxScan: this.budget } : {})).matches.length
+    const afterOffset = Math.max(0, total - this.state.offset)
+    return this.state.limit === undefined ? afterOffset : Math.min(afterOffset, this.state.limit)
+  }
+
+  /**
+   * Page `page` (1-based) of `pageSize` with totals. Costs a count (LIST-only when the index covers the
+   * filter) plus the page; deep pages re-read what precedes them, so prefer `fetch()` with cursors.
+   */
+  async paginate(page = 1, pageSize = 20): Promise<QueryResult<Stored<Out>>> {
+    checkCount('page', page, 1)
+    checkCount('pageSize', pageSize, 1)
+    const plan = this.explain()
+    const totalCount = await this.with({ limit: undefined, offset: 0, after: undefined }).count()
+    const { page: matches, more } = await this.run(plan, { offset: (page - 1) * pageSize, limit: pageSize })
+    const totalPages = Math.ceil(totalCount / pageSize)
+    const last = matches.at(-1)
+    const nextCursor =
+      more && last
+        ? plan.ordered
+          ? makeCursor(plan, { position: last.position })
+          : makeCursor(plan, { offset: page * pageSize })
+        : undefined
+    return {
+      items: await this.shape(matches),
+      totalCount,
+      page,
+      pageSize,
+      totalPages,
+      hasNext: page < totalPages,
+      hasPrev: page > 1,
+      nextCursor,
+    }
+  }
+
+  /**
+   * One page of `limit` results (default 100) and the cursor of the next: pass it to `.after()`.
+   * When the index serves the order, a page costs the same whatever its depth.
+   */
+  async fetch(): Promise<QueryPage<Stored<Out>>> {
+    const plan = this.explain()
+    const limit = this.state.limit ?? 100
+    const { page, more } = await this.run(plan, { limit })
+    const last = page.at(-1)
+    let nextCursor: string | undefined
+    if (more && last) {
+      const served = (this.state.after ? readCursor(plan, this.state.after).offset : undefined) ?? 0
+      nextCursor = plan.ordered
+        ? makeCursor(plan, { position: last.position })
+        : makeCursor(plan, { offset: served + this.state.offset + page.length })
+    }
+    return { items: await this.shape(page), nextCursor }
+  }
+}
+
+/**
+ * A typed query over a repository's model.
+ * @example
+ * const products = db.repository(Product)
+ * const page = await query(products).filter({ category: 'home' }).orderBy('price').limit(20).fetch()
+ */
+export function query<M extends Model>(repository: { model: M; core: unknown }, options: QueryOptions = {}): Query<InferRecord<M>> {
+  return Query.fromTarget(targetOf(repository as never, options), { conditions: [], excludes: [], offset: 0, prefetch: [] })
+}

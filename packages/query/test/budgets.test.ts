@@ -1,0 +1,78 @@
+import { createDatabase, defineModel, type InstrumentedStore, instrumentStore, memoryStore } from '@s3verless/core'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { query } from '../src/index.js'
+
+const Product = defineModel(z.object({ name: z.string(), category: z.string(), price: z.number() }), {
+  name: 'Product',
+  indexed: ['category', 'price'],
+  indexedDescending: ['createdAt'],
+})
+
+/** A collection of `size` products, 20 of them in category "rare"; prices 0…size−1. */
+async function collection(size: number) {
+  const store = instrumentStore(memoryStore())
+  const products = createDatabase({ store, models: [Product], concurrency: 64 }).repository(Product)
+  const batch = 2000
+  for (let i = 0; i < size; i += batch) {
+    await products.createMany(
+      Array.from({ length: Math.min(batch, size - i) }, (_, j) => {
+        const n = i + j
+        return { name: `p${n}`, category: n % 50 === 7 && n < 1000 ? 'rare' : `c${n % 49}`, price: n }
+      }),
+    )
+  }
+  return { store, products }
+}
+
+async function measure(store: InstrumentedStore, work: () => Promise<unknown>) {
+  store.reset()
+  const result = await work()
+  return { counts: store.counts(), result }
+}
+
+async function budgets(size: number) {
+  const { store, products } = await collection(size)
+  const q = () => query(products)
+  const eq = await measure(store, () => q().filter({ category: 'rare' }).all())
+  const range = await measure(store, () => q().filter({ price__gte: 500 }).limit(10).all())
+  const newest = await measure(store, () => q().orderBy('-createdAt').limit(20).all())
+  const first = await q().limit(20).fetch()
+  const page = await measure(store, () => q().after(first.nextCursor).limit(20).fetch())
+  const count = await measure(store, () => q().filter({ category: 'rare' }).count())
+  return {
+    counts: { eq: eq.counts, range: range.counts, newest: newest.counts, page: page.counts, count: count.counts },
+    sizes: {
+      eq: (eq.result as unknown[]).length,
+      range: (range.result as { price: number }[]).map((p) => p.price),
+      newest: (newest.result as { name: string }[]).map((p) => p.name),
+      page: (page.result as { items: { name: string }[] }).items.map((p) => p.name),
+      count: count.result,
+    },
+  }
+}
+
+describe('query request budgets (DESIGN.md §7) do not grow with the collection', () => {
+  it('are identical at 1,000 and 100,000 records, and within the budget', async () => {
+    const small = await budgets(1_000)
+    const large = await budgets(100_000)
+    expect(large.counts).toEqual(small.counts)
+    const none = { put: 0, delete: 0, deleteMany: 0 }
+    // indexed equality, k = 20 hits: 1 LIST + k GETs
+    expect(small.counts.eq).toEqual({ ...none, list: 1, get: 20, total: 21 })
+    expect(small.sizes.eq).toBe(20)
+    // indexed range with limit 10: 1 LIST + 10 GETs, stopping early
+    expect(small.counts.range).toEqual({ ...none, list: 1, get: 10, total: 11 })
+    expect(large.sizes.range).toEqual([500, 501, 502, 503, 504, 505, 506, 507, 508, 509])
+    // newest 20 through the descending createdAt index: 1 LIST + 20 GETs
+    expect(small.counts.newest).toEqual({ ...none, list: 1, get: 20, total: 21 })
+    expect(large.sizes.newest.slice(0, 3)).toEqual(['p99999', 'p99998', 'p99997'])
+    expect(small.sizes.newest.slice(0, 3)).toEqual(['p999', 'p998', 'p997'])
+    // a cursor page of 20: 1 LIST + 20 GETs
+    expect(small.counts.page).toEqual({ ...none, list: 1, get: 20, total: 21 })
+    expect(large.sizes.page).toEqual(Array.from({ length: 20 }, (_, i) => `p${20 + i}`))
+    // an index-covered count of m = 20 matches: ⌈m/1000⌉ LIST, 0 GETs
+    expect(small.counts.count).toEqual({ ...none, list: 1, get: 0, total: 1 })
+    expect(large.sizes.count).toBe(20)
+  }, 300_000)
+})
