@@ -45,7 +45,7 @@ const checkCount = (what: string, n: number, min: number) => {
  * const cheap = await query(products).filter({ category: 'home', price__lt: 50 }).orderBy('-price').limit(10).all()
  * query(products).filter({ price__gte: 10 }).explain() // { path: { kind: 'indexRange', field: 'price' }, predicted: … }
  */
-export class Query<T extends { id: string }, Out = T> {
+class QueryBuilder<T extends { id: string }, Out = T> {
   declare private readonly target: QueryTarget
   declare private readonly state: QueryState
 
@@ -65,14 +65,14 @@ export class Query<T extends { id: string }, Out = T> {
   }
 
   /** @internal */
-  static fromTarget<T extends { id: string }, Out = T>(target: QueryTarget, state: QueryState): Query<T, Out> {
-    const query = Object.create(Query.prototype) as Query<T, Out>
+  static fromTarget<T extends { id: string }, Out = T>(target: QueryTarget, state: QueryState): QueryBuilder<T, Out> {
+    const query = Object.create(QueryBuilder.prototype) as QueryBuilder<T, Out>
     Object.assign(query, { target, state })
     return query
   }
 
-  private with<O = Out>(change: Partial<QueryState>): Query<T, O> {
-    return Query.fromTarget<T, O>(this.target, { ...this.state, ...change })
+  private with<O = Out>(change: Partial<QueryState>): QueryBuilder<T, O> {
+    return QueryBuilder.fromTarget<T, O>(this.target, { ...this.state, ...change })
   }
 
   private parse(input: FilterInput<T>) {
@@ -82,18 +82,18 @@ export class Query<T extends { id: string }, Out = T> {
   }
 
   /** Keeps records matching every condition (`{ price__gt: 5, category: 'home' }`). Calls combine with AND. */
-  filter(input: FilterInput<T>): Query<T, Out> {
+  filter(input: FilterInput<T>): QueryBuilder<T, Out> {
     return this.with({ conditions: [...this.state.conditions, ...this.parse(input)] })
   }
 
   /** Drops records matching all of these conditions together; `exclude({ price__gt: 9 })` keeps price ≤ 9 and nulls. */
-  exclude(input: FilterInput<T>): Query<T, Out> {
+  exclude(input: FilterInput<T>): QueryBuilder<T, Out> {
     const group = this.parse(input)
     return group.length === 0 ? this : this.with({ excludes: [...this.state.excludes, group] })
   }
 
   /** Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending. */
-  orderBy(field: FieldName<T> | `-${FieldName<T>}`): Query<T, Out> {
+  orderBy(field: FieldName<T> | `-${FieldName<T>}`): QueryBuilder<T, Out> {
     const descending = field.startsWith('-')
     const name = descending ? field.slice(1) : field
     if (!this.target.fieldNames.includes(name)) {
@@ -106,19 +106,19 @@ export class Query<T extends { id: string }, Out = T> {
   }
 
   /** At most `n` results. */
-  limit(n: number): Query<T, Out> {
+  limit(n: number): QueryBuilder<T, Out> {
     checkCount('limit', n, 0)
     return this.with({ limit: n })
   }
 
   /** Skips the first `n` results (after filtering and ordering). Cursors (`after`) are cheaper for deep pages. */
-  offset(n: number): Query<T, Out> {
+  offset(n: number): QueryBuilder<T, Out> {
     checkCount('offset', n, 0)
     return this.with({ offset: n })
   }
 
   /** Returns only these fields (and `id`). */
-  select<K extends FieldName<T>>(...fields: K[]): Query<T, Pick<T, K | 'id'>> {
+  select<K extends FieldName<T>>(...fields: K[]): QueryBuilder<T, Pick<T, K | 'id'>> {
     for (const f of fields)
       if (!this.target.fieldNames.includes(f))
         throw new S3verlessError('query.unknownField', `Cannot select unknown field "${f}" of ${this.target.shape.name}`)
@@ -126,7 +126,7 @@ export class Query<T extends { id: string }, Out = T> {
   }
 
   /** Loads these relations for the whole result in batched lookups, as properties named after them. */
-  prefetchRelated<R extends string>(...relations: R[]): Query<T, Out & Record<R, unknown>> {
+  prefetchRelated<R extends string>(...relations: R[]): QueryBuilder<T, Out & Record<R, unknown>> {
     const known = Object.keys(this.target.repository.model.relations)
     for (const r of relations) {
       if (!known.includes(r))
@@ -139,12 +139,12 @@ export class Query<T extends { id: string }, Out = T> {
   }
 
   /** Continues after a cursor from `fetch()` or `paginate()` of the same query. */
-  after(cursor: string | undefined): Query<T, Out> {
+  after(cursor: string | undefined): QueryBuilder<T, Out> {
     return cursor === undefined ? this : this.with({ after: cursor })
   }
 
   /** Refuses a full scan that would read more than `n` records (`0` refuses every scan) with `query.tooExpensive`. */
-  maxScan(n: number): Query<T, Out> {
+  maxScan(n: number): QueryBuilder<T, Out> {
     checkCount('maxScan', n, 0)
     return this.with({ maxScan: n })
   }
@@ -299,6 +299,26 @@ export class Query<T extends { id: string }, Out = T> {
  * const products = db.repository(Product)
  * const page = await query(products).filter({ category: 'home' }).orderBy('price').limit(20).fetch()
  */
-export function query<M extends Model>(repository: { model: M; core: unknown }, options: QueryOptions = {}): Query<InferRecord<M>> {
-  return Query.fromTarget(targetOf(repository as never, options), { conditions: [], excludes: [], offset: 0, prefetch: [] })
+export function query<M extends Model>(repository: { model: M; core: unknown }, options: QueryOptions = {}): QueryBuilder<InferRecord<M>> {
+  return QueryBuilder.fromTarget(targetOf(repository as never, options), { conditions: [], excludes: [], offset: 0, prefetch: [] })
 }
+
+/** The query type: `Query<Record>` (and `Query<Record, Selected>` after `select`/`prefetchRelated`). */
+export type Query<T extends { id: string }, Out = T> = QueryBuilder<T, Out>
+
+/** The spec's constructor, typed by the model: `new Query(Product, s3Client, 'my-bucket')`. */
+export interface QueryConstructor {
+  new <M extends Model>(
+    model: M,
+    client: QueryClient,
+    bucketName: string,
+    options?: QueryOptions & { basePath?: string; models?: readonly Model[] },
+  ): QueryBuilder<InferRecord<M>>
+}
+
+/**
+ * A query over `model` through `client` on `bucketName` (the spec's `Query(Product, s3_client, "bucket")`).
+ * @example
+ * const results = await new Query(Product, s3Client, 'my-bucket').filter({ category: 'electronics', price__gt: 100 }).orderBy('-price').limit(10).all()
+ */
+export const Query = QueryBuilder as unknown as QueryConstructor
