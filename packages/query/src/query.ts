@@ -1,4 +1,4 @@
-import { type InferRecord, type Model, S3verlessError, type Stored } from '@s3verless/core'
+import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
 import { listAllIds, withEtag } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
@@ -10,15 +10,8 @@ import type { Plan, QueryState } from './plan-types.js'
 import { planQuery } from './planner.js'
 import { type QueryClient, type QueryOptions, type QueryTarget, repositoryFor, targetOf } from './query-target.js'
 
-/** Result of {@link Query.paginate}. */
-export interface QueryResult<T> {
-  items: T[]
-  totalCount: number
-  page: number
-  pageSize: number
-  totalPages: number
-  hasNext: boolean
-  hasPrev: boolean
+/** Result of {@link Query.paginate}: the repository's page shape plus a cursor. */
+export interface QueryResult<T> extends PageResult<T> {
   /** Continue after this page with `.after(nextCursor)` (cheaper than asking for the next page number). */
   nextCursor: string | undefined
 }

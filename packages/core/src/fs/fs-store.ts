@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { join } from 'node:path'
-import { InvalidRequest, PreconditionFailed } from '../errors.js'
+import { PreconditionFailed } from '../errors.js'
 import { compareUtf8 } from '../store/byte-order.js'
 import { toBytes } from '../store/bytes.js'
 import { unquoteEtag } from '../store/etag.js'
-import { assertPageSize, assertValidKey } from '../store/keys.js'
+import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from '../store/keys.js'
 import { pageFromSorted } from '../store/sorted-listing.js'
-import {
-  type DeleteManyResult,
-  type GetOptions,
-  MAX_DELETE_BATCH,
-  type NotModified,
-  type ObjectStore,
-  type PutOptions,
-  type StoredObject,
-} from '../store/types.js'
+import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
 import { KeyLock } from './key-lock.js'
 import { DIR_SUFFIX, decodeSegment, encodeSegment, isHashedName, keyToPath, NAME_SUFFIX, OBJECT_SUFFIX } from './key-paths.js'
 
@@ -196,9 +188,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
     get,
     async put(key, body, opts: PutOptions = {}) {
       assertValidKey('put', key)
-      if (opts.ifMatch !== undefined && opts.ifNoneMatch !== undefined) {
-        throw new InvalidRequest('put', key, { message: 'put: give ifMatch or ifNoneMatch, not both' })
-      }
+      assertPutConditions(key, opts)
       await init()
       const bytes = toBytes(body)
       return locks.run(key, async () => {
@@ -235,12 +225,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       })
     },
     async deleteMany(keys): Promise<DeleteManyResult> {
-      if (keys.length > MAX_DELETE_BATCH) {
-        throw new InvalidRequest('deleteMany', undefined, {
-          message: `deleteMany: at most ${MAX_DELETE_BATCH} keys per request, got ${keys.length}`,
-        })
-      }
-      for (const key of keys) assertValidKey('deleteMany', key)
+      assertDeleteBatch(keys)
       await init()
       const errors: { key: string; code: string; message: string }[] = []
       await Promise.all(

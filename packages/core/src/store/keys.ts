@@ -1,6 +1,6 @@
 import { InvalidRequest } from '../errors.js'
 import { utf8Length } from './bytes.js'
-import { MAX_KEY_BYTES } from './types.js'
+import { MAX_DELETE_BATCH, MAX_KEY_BYTES } from './types.js'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
@@ -25,5 +25,22 @@ export function assertPageSize(operation: string, limit: number | undefined): vo
   if (limit === undefined) return
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new InvalidRequest(operation, undefined, { message: `${operation}: limit must be an integer from 1 to 1000, got ${limit}` })
+  }
+}
+
+/** Throws `InvalidRequest` for a `deleteMany` batch over the S3 limit of 1000 keys or with an unusable key. */
+export function assertDeleteBatch(keys: readonly string[]): void {
+  if (keys.length > MAX_DELETE_BATCH) {
+    throw new InvalidRequest('deleteMany', undefined, {
+      message: `deleteMany: at most ${MAX_DELETE_BATCH} keys per request, got ${keys.length}`,
+    })
+  }
+  for (const key of keys) assertValidKey('deleteMany', key)
+}
+
+/** Throws `InvalidRequest` for a put that asks for both create-if-absent and compare-and-swap. */
+export function assertPutConditions(key: string, options: { ifMatch?: string; ifNoneMatch?: '*' }): void {
+  if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
+    throw new InvalidRequest('put', key, { message: 'put: give ifMatch or ifNoneMatch, not both' })
   }
 }

@@ -1,21 +1,20 @@
-import { InvalidRequest, PreconditionFailed } from '../errors.js'
+import { PreconditionFailed } from '../errors.js'
 import { compareUtf8 } from './byte-order.js'
 import { toBytes } from './bytes.js'
 import { unquoteEtag } from './etag.js'
-import { assertPageSize, assertValidKey } from './keys.js'
+import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from './keys.js'
 import { pageFromSorted } from './sorted-listing.js'
-import {
-  type DeleteManyResult,
-  type DeleteOptions,
-  type GetOptions,
-  type ListOptions,
-  type ListPage,
-  MAX_DELETE_BATCH,
-  type NotModified,
-  type ObjectStore,
-  type PutOptions,
-  type PutResult,
-  type StoredObject,
+import type {
+  DeleteManyResult,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  ListPage,
+  NotModified,
+  ObjectStore,
+  PutOptions,
+  PutResult,
+  StoredObject,
 } from './types.js'
 
 /** Options for {@link memoryStore}. */
@@ -123,9 +122,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
     get,
     async put(key: string, body, opts: PutOptions = {}): Promise<PutResult> {
       assertValidKey('put', key)
-      if (opts.ifMatch !== undefined && opts.ifNoneMatch !== undefined) {
-        throw new InvalidRequest('put', key, { message: 'put: give ifMatch or ifNoneMatch, not both' })
-      }
+      assertPutConditions(key, opts)
       const bytes = toBytes(body).slice()
       const current = objects.get(key)
       if (opts.ifNoneMatch === '*' && current) throw new PreconditionFailed('put', key)
@@ -150,12 +147,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
       }
     },
     async deleteMany(keys: readonly string[]): Promise<DeleteManyResult> {
-      if (keys.length > MAX_DELETE_BATCH) {
-        throw new InvalidRequest('deleteMany', undefined, {
-          message: `deleteMany: at most ${MAX_DELETE_BATCH} keys per request, got ${keys.length}`,
-        })
-      }
-      for (const key of keys) assertValidKey('deleteMany', key)
+      assertDeleteBatch(keys)
       for (const key of keys) {
         if (objects.delete(key)) removeKey()
       }

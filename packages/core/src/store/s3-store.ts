@@ -7,14 +7,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3'
 import { ClientStatsRecorder } from '../client/client-stats.js'
-import { InvalidRequest } from '../errors.js'
 import { toBytes } from './bytes.js'
 import { quoteEtag, unquoteEtag } from './etag.js'
-import { assertPageSize, assertValidKey } from './keys.js'
+import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from './keys.js'
 import { type ProviderName, type ProviderQuirks, resolveQuirks } from './provider-quirks.js'
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js'
 import { httpStatusOf, isRetryable, translateS3Error } from './s3-errors.js'
-import { type DeleteManyResult, type GetOptions, MAX_DELETE_BATCH, type NotModified, type ObjectStore, type StoredObject } from './types.js'
+import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, StoredObject } from './types.js'
 
 /** Options for {@link s3Store}. */
 export interface S3StoreOptions {
@@ -157,9 +156,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
     get,
     async put(key, body, opts = {}) {
       assertValidKey('put', key)
-      if (opts.ifMatch !== undefined && opts.ifNoneMatch !== undefined) {
-        throw new InvalidRequest('put', key, { message: 'put: give ifMatch or ifNoneMatch, not both' })
-      }
+      assertPutConditions(key, opts)
       const conditional = opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined
       const bytes = toBytes(body)
       try {
@@ -215,12 +212,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
       }
     },
     async deleteMany(keys): Promise<DeleteManyResult> {
-      if (keys.length > MAX_DELETE_BATCH) {
-        throw new InvalidRequest('deleteMany', undefined, {
-          message: `deleteMany: at most ${MAX_DELETE_BATCH} keys per request, got ${keys.length}`,
-        })
-      }
-      for (const key of keys) assertValidKey('deleteMany', key)
+      assertDeleteBatch(keys)
       if (keys.length === 0) return { deleted: [], errors: [] }
       const { output } = await send<{
         Deleted?: { Key?: string }[]
