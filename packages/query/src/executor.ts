@@ -1,4 +1,4 @@
-import { compareValues, encodeValue, encodeValueDescending, type IndexValue, isS3verlessError } from '@s3verless/core'
+import { compareValues, encodeValue, encodeValueDescending, type IndexValue } from '@s3verless/core'
 import { fieldValue, type RawRecord, type RepoCore, readHits } from '@s3verless/core/internal'
 import { type CandidateHit, candidates } from './candidates.js'
 import { QueryTooExpensiveError } from './errors.js'
@@ -40,19 +40,17 @@ function holdsEntry(record: Record<string, unknown>, hit: CandidateHit): boolean
   return (entry.descending ? encodeValueDescending(value as number | Date | boolean | null) : encodeValue(value)) === entry.encoded
 }
 
-/** Reads candidate records in parallel (bounded), verified against their index entries; corrupt ones are skipped. */
-async function readBatch(core: RepoCore, batch: CandidateHit[]): Promise<(RawRecord | null)[]> {
+/**
+ * Reads candidate records in parallel (bounded), each verified against its own index entry: a record
+ * reached through a stale entry (say, its old value) is dropped there. Corrupt records are skipped.
+ */
+function readBatch(core: RepoCore, batch: CandidateHit[]): Promise<(RawRecord | null)[]> {
   const byKey = new Map(batch.map((hit) => [hit.position, hit]))
-  const verified = await readHits(
+  return readHits(
     core,
     batch.map((hit) => ({ id: hit.id, key: hit.position, encoded: hit.entry?.encoded ?? '', ageMs: hit.entry ? hit.entry.ageMs : 0 })),
     (record, hit) => holdsEntry(record, byKey.get(hit.key) as CandidateHit),
-  ).catch((error) => {
-    if (isS3verlessError(error, 'model.invalidId')) return []
-    throw error
-  })
-  const byId = new Map(verified.map((raw) => [raw.record.id, raw]))
-  return batch.map((hit) => byId.get(hit.id) ?? null)
+  )
 }
 
 /**

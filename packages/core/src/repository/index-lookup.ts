@@ -39,16 +39,16 @@ export async function* listIndex(
 const age = (object: ListedObject, serverTime: Date) => serverTime.getTime() - object.lastModified.getTime()
 
 /**
- * Reads the records that index hits name, in parallel (bounded), keeping only those that really hold
- * the value (`holds`). A dangling entry is skipped; one older than the lease is deleted on the spot.
- * Unreadable records are reported through `onCorrupt` and skipped.
+ * Reads the records that index hits name, in parallel (bounded). The result is aligned with `hits`:
+ * the record where it really holds the entry's value (`holds`), otherwise `null`. A dangling entry
+ * older than the lease is deleted on the spot. Unreadable records are reported through `onCorrupt`.
  */
 export async function readHits(
   core: RepoCore,
   hits: readonly IndexHit[],
   holds: (record: RawRecord['record'], hit: IndexHit) => boolean,
   onCorrupt?: (key: string, error: unknown) => void,
-): Promise<RawRecord[]> {
+): Promise<(RawRecord | null)[]> {
   const dangling: string[] = []
   const read = await mapLimit(hits, core.settings.concurrency, async (hit) => {
     try {
@@ -65,7 +65,7 @@ export async function readHits(
     return null
   })
   if (dangling.length > 0) await core.store.deleteMany(dangling.slice(0, 1000)).catch(() => undefined)
-  return read.filter((r): r is RawRecord => r !== null)
+  return read
 }
 
 /** Every record whose indexed `field` equals `value`, verified against the records. 1 LIST per 1000 entries + 1 GET per hit. */
@@ -73,5 +73,6 @@ export async function findByIndex(core: RepoCore, field: string, value: IndexVal
   const encoded = encodeValue(value)
   const hits: IndexHit[] = []
   for await (const hit of listIndex(core, field, core.layout.indexValuePrefix(field, encoded))) hits.push(hit)
-  return readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded)
+  const read = await readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded)
+  return read.filter((r): r is RawRecord => r !== null)
 }
