@@ -1,6 +1,7 @@
 /**
  * `@s3verless/cache`: cache backends for S3verless. An in-memory cache with TTLs, an LRU cache, a
- * multi-tier composite, and key builders with invalidation patterns.
+ * multi-tier composite, key builders with invalidation patterns, and `repositoryCache`, which lets a
+ * database read its records through any of them.
  */
 export type { CacheOperation, CompositeCacheOptions, CompositeCacheStats, TierErrorContext } from './composite-cache.js'
 export { CompositeCache } from './composite-cache.js'
@@ -11,4 +12,6 @@ export type { CacheKeys, CacheKeysOptions } from './keys.js'
 export { cacheKeys } from './keys.js'
 export type { LRUCacheOptions } from './lru-cache.js'
 export { LRUCache } from './lru-cache.js'
+export type { RepositoryCacheOptions } from './repository-cache.js'
+export { repositoryCache } from './repository-cache.js'
 export type { CacheBackend, CacheStats } from './types.js'

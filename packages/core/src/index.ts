@@ -51,6 +51,15 @@ export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'
 export { createDatabase } from './repository/database.js'
 export type { RecordPage, SkippedRecord } from './repository/list-records.js'
+export type {
+  CachedRecord,
+  ModelCacheOptions,
+  RecordCache,
+  RecordCacheMode,
+  RecordCacheOptions,
+  RecordCacheStats,
+} from './repository/record-cache.js'
+export { DEFAULT_RECORD_TTL_SECONDS } from './repository/record-cache.js'
 export { DEFAULT_LEASE_MS } from './repository/repo-core.js'
 export type { PageResult, Stored, UpdateOptions } from './repository/repository.js'
 export { Repository } from './repository/repository.js'

@@ -4,7 +4,8 @@ import { ModelDefinitionError } from '../model/model-errors.js'
 import { createRegistry, type Registry } from '../model/registry.js'
 import type { ObjectStore } from '../store/types.js'
 import { DEFAULT_CONCURRENCY } from './concurrency.js'
-import { DEFAULT_LEASE_MS, RepoCore } from './repo-core.js'
+import { checkCacheOptions, emptyCacheStats, type RecordCacheOptions, type RecordCacheStats } from './record-cache.js'
+import { DEFAULT_LEASE_MS, RepoCore, type RepoSettings } from './repo-core.js'
 import { Repository } from './repository.js'
 
 /** Options of {@link createDatabase}. */
@@ -20,6 +21,13 @@ export interface DatabaseOptions {
   leaseMs?: number
   /** Requests a repository keeps in flight at once (default 16). */
   concurrency?: number
+  /**
+   * Read records through a cache (default: none). `'revalidate'` mode (the default) makes every read
+   * one conditional GET and never serves a stale record; `'ttl'` mode answers fresh entries with no
+   * request. Writes through this database refresh their record's entry in both modes.
+   * @throws SettingsError (from `createDatabase`) for an invalid mode or TTL, or an override naming no model.
+   */
+  cache?: RecordCacheOptions
 }
 
 /** An application's models bound to one store. */
@@ -27,27 +35,35 @@ export interface Database {
   readonly store: ObjectStore
   readonly registry: Registry
   readonly basePath: string
+  /** Counters of the record cache (all zero without one): hits, revalidations, stale entries, misses, errors. */
+  cacheStats(): RecordCacheStats
   /** The typed repository of a model of this database. */
   repository<M extends Model>(model: M): Repository<M>
 }
 
 /**
  * Binds models to a store. Create one per application (or per test): nothing is global.
+ * @throws ModelDefinitionError for a `basePath` without a trailing `/`; SettingsError for an invalid `cache`.
  * @example
  * const db = createDatabase({ store: fsStore({ root: './data' }), models: [User, Post] })
  * const posts = db.repository(Post)
+ * // with a record cache (repositoryCache and InMemoryCache come from @s3verless/cache):
+ * const cached = createDatabase({ store, models: [User, Post], cache: { backend: repositoryCache(new InMemoryCache()), mode: 'ttl' } })
  */
 export function createDatabase(options: DatabaseOptions): Database {
   const store = options.store instanceof S3ClientManager ? options.store.store(options.bucket) : options.store
   const registry = createRegistry(options.models)
   const basePath = options.basePath ?? DEFAULT_BASE_PATH
   if (basePath !== '' && !basePath.endsWith('/')) throw new ModelDefinitionError(`basePath must end with "/", got "${basePath}"`)
-  const settings = {
+  const stats = emptyCacheStats()
+  if (options.cache) checkCacheOptions(options.cache, registry.models)
+  const settings: RepoSettings = {
     store,
     basePath,
     registry,
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(options.cache ? { cache: { options: { ...options.cache }, stats } } : {}),
   }
   const cores = new Map<Model, RepoCore>()
   const repos = new Map<Model, Repository<Model>>()
@@ -68,6 +84,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     store,
     registry,
     basePath,
+    cacheStats: () => ({ ...stats }),
     repository<M extends Model>(model: M): Repository<M> {
       let repo = repos.get(model)
       if (!repo) {

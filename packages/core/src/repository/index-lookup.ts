@@ -47,32 +47,46 @@ export async function readHits(
   core: RepoCore,
   hits: readonly IndexHit[],
   holds: (record: RawRecord['record'], hit: IndexHit) => boolean,
-  onCorrupt?: (key: string, error: unknown) => void,
+  options: { fresh?: boolean; onCorrupt?: (key: string, error: unknown) => void } = {},
 ): Promise<(RawRecord | null)[]> {
   const dangling: string[] = []
-  const read = await mapLimit(hits, core.settings.concurrency, async (hit) => {
+  const read = (id: string) => (options.fresh ? core.readFresh(id) : core.read(id))
+  const results = await mapLimit(hits, core.settings.concurrency, async (hit) => {
     try {
-      const raw = await core.read(hit.id)
+      const raw = await read(hit.id)
       if (raw && holds(raw.record, hit)) return raw
+      if (hit.ageMs > core.settings.leaseMs) {
+        // Before deleting an entry as stale, make sure a cached record did not mislead us.
+        const current = core.cache && !options.fresh ? await core.readFresh(hit.id) : raw
+        if (current && holds(current.record, hit)) return current
+        dangling.push(hit.key)
+      }
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) {
-        onCorrupt?.(core.layout.recordKey(hit.id), error)
+        options.onCorrupt?.(core.layout.recordKey(hit.id), error)
         return null
       }
       if (!isS3verlessError(error, 'model.invalidId')) throw error
     }
-    if (hit.ageMs > core.settings.leaseMs) dangling.push(hit.key)
     return null
   })
   if (dangling.length > 0) await core.store.deleteMany(dangling.slice(0, 1000)).catch(() => undefined)
-  return read
+  return results
 }
 
-/** Every record whose indexed `field` equals `value`, verified against the records. 1 LIST per 1000 entries + 1 GET per hit. */
-export async function findByIndex(core: RepoCore, field: string, value: IndexValue): Promise<RawRecord[]> {
+/**
+ * Every record whose indexed `field` equals `value`, verified against the records. 1 LIST per 1000
+ * entries + 1 GET per hit. `fresh` bypasses a `'ttl'` record cache (for decisions that write).
+ */
+export async function findByIndex(
+  core: RepoCore,
+  field: string,
+  value: IndexValue,
+  options: { fresh?: boolean } = {},
+): Promise<RawRecord[]> {
   const encoded = encodeValue(value)
   const hits: IndexHit[] = []
   for await (const hit of listIndex(core, field, core.layout.indexValuePrefix(field, encoded))) hits.push(hit)
-  const read = await readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded)
+  const read = await readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded, options)
   return read.filter((r): r is RawRecord => r !== null)
 }

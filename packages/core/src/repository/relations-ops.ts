@@ -28,7 +28,7 @@ export async function applyDeleteRules(
 ): Promise<void> {
   const rules = core.settings.registry.dependents(core.model).filter((r) => r.onDelete !== 'doNothing')
   const found = await Promise.all(
-    rules.map(async (rule) => ({ rule, dependents: await findByIndex(coreOf(rule.model), rule.foreignKey, record.id) })),
+    rules.map(async (rule) => ({ rule, dependents: await findByIndex(coreOf(rule.model), rule.foreignKey, record.id, { fresh: true }) })),
   )
   for (const { rule, dependents } of found) {
     if (rule.onDelete === 'restrict' && dependents.length > 0)

@@ -7,6 +7,7 @@ import { encodeValue } from '../model/value-encoding.js'
 import type { ObjectStore } from '../store/types.js'
 import { fieldValue, type IndexPlan } from './index-entries.js'
 import { KeyLayout } from './key-layout.js'
+import { ModelRecordCache, type RecordCacheOptions, type RecordCacheStats, type RecordWrite } from './record-cache.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { ClaimContext } from './unique-claims.js'
 
@@ -20,7 +21,11 @@ export interface RepoSettings {
   registry: Registry
   leaseMs: number
   concurrency: number
+  /** Reads of records go through this cache (with the database's shared counters); absent: no cache. */
+  cache?: { options: RecordCacheOptions; stats: RecordCacheStats }
 }
+
+const NO_CACHE: RecordWrite = { done: async () => undefined }
 
 /**
  * The internals of one model's repository: its keys, index plan and record reads. Shared by the
@@ -30,6 +35,8 @@ export class RepoCore {
   readonly layout: KeyLayout
   readonly plan: IndexPlan
   readonly claims: ClaimContext
+  /** The model's record cache, or `undefined` when the database has none. */
+  readonly cache: ModelRecordCache | undefined
 
   constructor(
     readonly model: Model,
@@ -44,6 +51,7 @@ export class RepoCore {
       leaseMs: settings.leaseMs,
       holderHolds: (id, field, encoded) => this.holds(id, field, encoded),
     }
+    this.cache = settings.cache && ModelRecordCache.of(settings.cache.options, model, settings.store, settings.cache.stats)
   }
 
   get store(): ObjectStore {
@@ -55,19 +63,46 @@ export class RepoCore {
     if (!isUuid(id)) throw new InvalidIdError(this.model.name, id)
   }
 
-  /** Reads one record (1 GET); `null` when missing. @throws CorruptRecordError for an unreadable one. */
-  async read(id: string): Promise<RawRecord | null> {
+  /**
+   * Reads one record; `null` when missing. Without a cache: 1 GET. With one: 0 requests for a fresh
+   * `'ttl'` entry, 1 conditional GET for any other entry, 1 GET otherwise (see `RecordCacheMode`).
+   * @throws CorruptRecordError for an unreadable one.
+   */
+  read(id: string): Promise<RawRecord | null> {
+    return this.#read(id, false)
+  }
+
+  /**
+   * Reads the current version of one record (1 GET, conditional when cached), never trusting a
+   * `'ttl'` entry unasked: for compare-and-swap writes and for decisions that must not act on a stale record.
+   * @throws CorruptRecordError for an unreadable one.
+   */
+  readFresh(id: string): Promise<RawRecord | null> {
+    return this.#read(id, true)
+  }
+
+  async #read(id: string, fresh: boolean): Promise<RawRecord | null> {
     const key = this.layout.recordKey(id)
+    const decode = (body: Uint8Array, etag: string) => decodeRecord(this.model, key, body, etag)
+    if (this.cache) return this.cache.read(id, key, decode, fresh)
     const object = await this.store.get(key)
-    if (!object) return null
-    return decodeRecord(this.model, key, object.body, object.etag)
+    return object ? decode(object.body, object.etag) : null
+  }
+
+  /**
+   * Announces a write of record `id` (call right before the store write) and returns the handle whose
+   * `done` refreshes the cached entry with what was written, or forgets it, and invalidates the
+   * model's cached queries. Without a cache it does nothing.
+   */
+  beginWrite(id: string): RecordWrite {
+    return this.cache ? this.cache.beginWrite(id) : NO_CACHE
   }
 
   /** Whether record `id` exists and holds `field` with the encoded value; an unreadable record counts as holding it. */
   async holds(id: string, field: string, encoded: string): Promise<boolean> {
     if (!isUuid(id)) return false
     try {
-      const raw = await this.read(id)
+      const raw = await this.readFresh(id) // a claim may be taken over on this answer: never a stale one
       return raw !== null && encodeValue(fieldValue(raw.record, field)) === encoded
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) return true

@@ -67,7 +67,7 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   const records = (
     await mapLimit(ids, core.settings.concurrency, async (id) => {
       try {
-        return await core.read(id)
+        return await core.readFresh(id)
       } catch (error) {
         if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
         report.corrupt.push(layout.recordKey(id))

@@ -7,7 +7,8 @@ import { claimAll, claimedFields, confirmIfSlow, releaseAll, renewIfSlow } from 
 import { allOrFirstError, writeToken } from './concurrency.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf } from './index-entries.js'
-import { type RawRecord, validateInput, withEtag } from './record-codec.js'
+import type { CachedRecord, RecordWrite } from './record-cache.js'
+import { encodeRecord, type RawRecord, type RecordMeta, validateInput, withEtag } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 import { writeRecord } from './write-record.js'
 
@@ -26,7 +27,8 @@ function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
 /**
  * create (DESIGN.md §5): validate → claim unique values ∥ write index entries → write the record
  * (create-if-absent). A crash at any point leaves only extra claims/entries, never a record without
- * them. On failure what was claimed is released and the entries removed.
+ * them. On failure what was claimed is released and the entries removed. The cached entry, if any, is
+ * then set to the new version (or forgotten after a failure).
  * Requests: 1 + u + i PUTs, no GET and no LIST.
  */
 export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
@@ -41,16 +43,23 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
   const started = performance.now()
   let claims: Record<string, string> = {}
   let etag: string | undefined
+  let write: RecordWrite | undefined
+  let written: CachedRecord | undefined
   try {
     ;[claims] = await allOrFirstError([claimAll(core, record, claimedFields(core, record)), writeEntries(core, entries)])
     claims = await renewIfSlow(core, record, claims, started)
     const writing = performance.now()
-    etag = await writeRecord(core, record, { w, claims }, { ifNoneMatch: '*' })
+    const meta = { w, claims }
+    write = core.beginWrite(id)
+    etag = await writeRecord(core, record, meta, { ifNoneMatch: '*' })
     await confirmIfSlow(core, record, claims, writing)
+    written = { body: encodeRecord(record, meta), etag }
     return withEtag(record, etag)
   } catch (error) {
     await rollback(core, record, entries, claims, etag)
     throw error
+  } finally {
+    await write?.done(written)
   }
 }
 
@@ -70,7 +79,7 @@ export interface ConditionalOptions {
 /** Reads a record for a write, enforcing `ifMatch`. @throws RecordNotFoundError, ConflictError */
 export async function readForWrite(core: RepoCore, id: unknown, options: ConditionalOptions): Promise<RawRecord> {
   core.checkId(id)
-  const raw = await core.read(id)
+  const raw = await core.readFresh(id) // the compare-and-swap needs the current etag, never a cached guess
   if (!raw) throw new RecordNotFoundError(core.model.name, id)
   if (options.ifMatch !== undefined && unquoteEtag(options.ifMatch) !== raw.etag) {
     throw new ConflictError(core.model.name, id, {
@@ -82,7 +91,8 @@ export async function readForWrite(core: RepoCore, id: unknown, options: Conditi
 
 /**
  * update/replace (DESIGN.md §5): read + etag → merge → validate → claim new unique values ∥ add new
- * index entries → write with compare-and-swap → remove old entries and release old claims.
+ * index entries → write with compare-and-swap → remove old entries and release old claims. The cached
+ * entry, if any, is set to the new version (or forgotten after a failure).
  * Requests: 1 GET + 1 PUT + only the changed entries and claims.
  * @throws ValidationError, UniqueConstraintError, ConflictError (stale etag), RecordNotFoundError
  */
@@ -109,11 +119,15 @@ export async function updateRecord(
   const started = performance.now()
   let claims: Record<string, string> = {}
   let etag: string
+  let write: RecordWrite | undefined
+  let written: CachedRecord | undefined
   try {
     ;[claims] = await allOrFirstError([claimAll(core, next, toClaim), writeEntries(core, diff.add)])
     claims = await renewIfSlow(core, next, claims, started)
     const writing = performance.now()
-    etag = await writeRecord(core, next, { w, claims: { ...kept, ...claims } }, { ifMatch: current.etag })
+    const meta: RecordMeta & { w: string } = { w, claims: { ...kept, ...claims } }
+    write = core.beginWrite(before.id)
+    etag = await writeRecord(core, next, meta, { ifMatch: current.etag })
     try {
       await confirmIfSlow(core, next, claims, writing)
     } catch (error) {
@@ -121,9 +135,12 @@ export async function updateRecord(
       await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).catch(() => undefined)
       throw error
     }
+    written = { body: encodeRecord(next, meta), etag }
   } catch (error) {
     await Promise.allSettled([removeEntries(core, diff.add), releaseAll(core, next, claims)])
     throw error
+  } finally {
+    await write?.done(written)
   }
   const oldClaims = Object.fromEntries(toRelease.map((f) => [f, current.meta.claims?.[f]]))
   await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, before, oldClaims)])
@@ -133,10 +150,12 @@ export async function updateRecord(
 /**
  * delete (DESIGN.md §5): read → delete the record (conditionally where the store can) → remove its
  * index entries in one batched request → release its claims. Requests: 1 GET + 1 DELETE + 1 batched
- * DeleteObjects + one conditional release per unique value held.
+ * DeleteObjects + one conditional release per unique value held. The cached entry, if any, is
+ * forgotten whatever the outcome (a conflict means it may be stale).
  */
 export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void> {
   const { record } = raw
+  const write = core.beginWrite(record.id)
   try {
     await core.store.delete(core.layout.recordKey(record.id), { ifMatch: raw.etag })
   } catch (error) {
@@ -147,6 +166,8 @@ export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void
       })
     }
     throw error
+  } finally {
+    await write.done()
   }
   const held = claimedFields(core, record)
   await Promise.allSettled([

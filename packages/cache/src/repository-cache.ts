@@ -1,0 +1,49 @@
+import type { CachedRecord, RecordCache } from '@s3verless/core'
+import { cacheKeys } from './keys.js'
+import type { CacheBackend } from './types.js'
+
+/** Options for {@link repositoryCache}. */
+export interface RepositoryCacheOptions {
+  /**
+   * First segment of every key (default `'s3verless'`, see `cacheKeys`). Give each database its own
+   * prefix when several share one backend but not one bucket and base path: entries are keyed by
+   * model plural and id only.
+   */
+  prefix?: string
+  /**
+   * Drop the model's cached query results (`cacheKeys().queryPattern(model)`) after every write to
+   * one of its records (default true). Turn off when no query results are cached in this backend:
+   * `deletePattern` scans every key of an in-memory backend.
+   */
+  invalidateQueries?: boolean
+}
+
+/**
+ * Adapts any {@link CacheBackend} to the record cache of core's `createDatabase({ cache })`. Records
+ * live under `cacheKeys({ prefix }).record(plural, id)`. After a write only that record's entry
+ * changes, plus the model's query results: the other records of the model stay cached (a write to
+ * one record cannot change another).
+ *
+ * Errors from the backend propagate to core, which counts them and falls back to the store.
+ * @example
+ * const db = createDatabase({
+ *   store, models: [Product],
+ *   cache: { backend: repositoryCache(new LRUCache({ maxSize: 10_000 })), mode: 'ttl', ttlSeconds: 30 },
+ * })
+ */
+export const repositoryCache = (backend: CacheBackend, options: RepositoryCacheOptions = {}): RecordCache => {
+  const keys = cacheKeys(options.prefix === undefined ? {} : { prefix: options.prefix })
+  const cache: RecordCache = {
+    get: (model, id) => backend.get<CachedRecord>(keys.record(model, id)),
+    set: (model, id, value, ttlSeconds) => backend.set(keys.record(model, id), value, ttlSeconds),
+    delete: async (model, id) => {
+      await backend.delete(keys.record(model, id))
+    },
+  }
+  if (options.invalidateQueries !== false) {
+    cache.invalidateModel = async (model) => {
+      await backend.deletePattern(keys.queryPattern(model))
+    }
+  }
+  return cache
+}
