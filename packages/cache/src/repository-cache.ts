@@ -11,9 +11,9 @@ export interface RepositoryCacheOptions {
    */
   prefix?: string
   /**
-   * Drop the model's cached query results (`cacheKeys().queryPattern(model)`) after every write to
-   * one of its records (default true). Turn off when no query results are cached in this backend:
-   * `deletePattern` scans every key of an in-memory backend.
+   * Offer query-result caching to `@s3verless/query` and drop the model's cached results
+   * (`cacheKeys().queryPattern(model)`) after every write to one of its records (default true). Turn
+   * off when no query results are cached: `deletePattern` scans every key of an in-memory backend.
    */
   invalidateQueries?: boolean
 }
@@ -44,6 +44,8 @@ export const repositoryCache = (backend: CacheBackend, options: RepositoryCacheO
     cache.invalidateModel = async (model) => {
       await backend.deletePattern(keys.queryPattern(model))
     }
+    cache.getQuery = (model, key) => backend.get(keys.query(model, key))
+    cache.setQuery = (model, key, value, ttlSeconds) => backend.set(keys.query(model, key), value, ttlSeconds)
   }
   return cache
 }

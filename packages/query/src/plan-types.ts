@@ -40,6 +40,8 @@ export interface QueryState {
   prefetch: string[]
   after?: string
   maxScan?: number
+  /** Cache results for this many seconds (through the database's cache backend), if set. */
+  cacheTtl?: number
 }
 
 /** What the planner knows about a model. */

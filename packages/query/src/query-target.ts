@@ -6,6 +6,12 @@ import type { ModelShape } from './plan-types.js'
 export interface QueryOptions {
   /** Refuse a full scan that would read more than this many records (default: no limit; 0 refuses every scan). */
   maxScan?: number
+  /**
+   * Cache query results through the database's cache backend (see `createDatabase({ cache })` and
+   * `repositoryCache`) for `ttlSeconds` (default 30). Writes through the database drop the model's
+   * cached results at once; writes by other processes are seen when the TTL ends. Default: off.
+   */
+  cacheResults?: { ttlSeconds?: number }
 }
 
 /** What a query runs against: a repository, the planner's view of its model, and defaults. */

@@ -9,6 +9,7 @@ import { parseFilter } from './filters/parse-filter.js'
 import type { Plan, QueryState } from './plan-types.js'
 import { planQuery } from './planner.js'
 import { type QueryClient, type QueryOptions, type QueryTarget, repositoryFor, targetOf } from './query-target.js'
+import { countCodec, DEFAULT_RESULT_TTL_SECONDS, matchesCodec, throughResultCache } from './result-cache.js'
 
 /** Result of {@link Query.paginate}: the repository's page shape plus a cursor. */
 export interface QueryResult<T> extends PageResult<T> {
@@ -142,6 +143,27 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return this.with({ maxScan: n })
   }
 
+  /**
+   * Serves this query's results from the database's cache backend for `ttlSeconds` (default 30): a
+   * repeated query then costs no request until a write through the database changes the model.
+   * Needs `createDatabase({ cache: { backend: repositoryCache(…) } })`; without it, does nothing.
+   */
+  cached(ttlSeconds = DEFAULT_RESULT_TTL_SECONDS): QueryBuilder<T, Out> {
+    if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) throw invalid(`cached: ttlSeconds must be a positive number, got ${ttlSeconds}`)
+    return this.with({ cacheTtl: ttlSeconds })
+  }
+
+  private get resultTtl(): number | undefined {
+    const configured = this.target.options.cacheResults
+    return this.state.cacheTtl ?? (configured ? (configured.ttlSeconds ?? DEFAULT_RESULT_TTL_SECONDS) : undefined)
+  }
+
+  /** What identifies a result in the cache: everything that shapes it. */
+  private cacheKey(kind: string, extra: unknown): unknown {
+    const { conditions, excludes, order, limit, offset, after } = this.state
+    return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra]
+  }
+
   /** The plan: access path, whether the index serves the order, predicted requests. No I/O. */
   explain(): Plan {
     return planQuery(this.target.shape, this.state)
@@ -159,7 +181,14 @@ class QueryBuilder<T extends { id: string }, Out = T> {
    * Runs the plan and returns the matches in order, after `offset`, up to `limit`, and whether more
    * may follow (when a limit stopped the listing, the next page can turn out empty).
    */
-  private async run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<{ page: Match[]; more: boolean }> {
+  private run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<{ page: Match[]; more: boolean }> {
+    const core = this.target.repository.core
+    return throughResultCache(core, this.resultTtl, this.cacheKey('run', extra), matchesCodec<Match>(core), () =>
+      this.runUncached(plan, extra),
+    )
+  }
+
+  private async runUncached(plan: Plan, extra: { offset?: number; limit?: number }): Promise<{ page: Match[]; more: boolean }> {
     this.guard(plan)
     const cursor = this.state.after ? readCursor(plan, this.state.after) : {}
     const offset = (extra.offset ?? this.state.offset) + (cursor.offset ?? 0)
@@ -223,7 +252,14 @@ class QueryBuilder<T extends { id: string }, Out = T> {
    * lists index entries only (⌈m/1000⌉ LISTs, no GET) — which can briefly count a write in flight or
    * a crash leftover; `{ exact: true }` reads and verifies every match instead.
    */
-  async count(options: { exact?: boolean } = {}): Promise<number> {
+  count(options: { exact?: boolean } = {}): Promise<number> {
+    const core = this.target.repository.core
+    return throughResultCache(core, this.resultTtl, this.cacheKey('count', options.exact ?? false), countCodec, () =>
+      this.countUncached(options),
+    )
+  }
+
+  private async countUncached(options: { exact?: boolean }): Promise<number> {
     const plan = this.explain()
     this.guard(plan)
     const core = this.target.repository.core

@@ -30,6 +30,10 @@ export interface RecordCache {
   delete(model: string, id: string): Promise<void>
   /** Called after every write to a record of `model`: drop what depends on the whole model (cached query results). */
   invalidateModel?(model: string): Promise<void>
+  /** A cached query result of `model` under `key` (used by `@s3verless/query`), or `undefined`. */
+  getQuery?(model: string, key: string): Promise<unknown>
+  /** Caches a query result; it must be dropped by the next `invalidateModel(model)`. */
+  setQuery?(model: string, key: string, value: unknown, ttlSeconds?: number): Promise<void>
 }
 
 /**

@@ -95,7 +95,31 @@ export class RepoCore {
    * model's cached queries. Without a cache it does nothing.
    */
   beginWrite(id: string): RecordWrite {
-    return this.cache ? this.cache.beginWrite(id) : NO_CACHE
+    this.#generation++
+    this.#writing++
+    const inner = this.cache ? this.cache.beginWrite(id) : NO_CACHE
+    return {
+      done: async (written) => {
+        try {
+          await inner.done(written)
+        } finally {
+          this.#generation++
+          this.#writing--
+        }
+      },
+    }
+  }
+
+  #generation = 0
+  #writing = 0
+
+  /**
+   * Where this process's writes to the model stand: `generation` changes whenever a record write
+   * begins or ends, `writing` counts writes under way. A query result may be cached only when both
+   * show no write began or ended while it ran.
+   */
+  get writes(): { generation: number; writing: number } {
+    return { generation: this.#generation, writing: this.#writing }
   }
 
   /** Whether record `id` exists and holds `field` with the encoded value; an unreadable record counts as holding it. */
