@@ -5,6 +5,7 @@
  */
 import { belongsTo, createDatabase, defineModel, type InferRecord, instrumentStore, isS3verlessError } from '@s3verless/core'
 import { fsStore } from '@s3verless/core/fs'
+import { query } from '@s3verless/query'
 import { z } from 'zod'
 
 const Product = defineModel(
@@ -78,6 +79,25 @@ const home = await step('find all in category "home" (index lookup)', () => prod
 show(`${home.length} products`)
 const page = await step('first page of 5, in creation order', () => products.listByPrefix({ limit: 5 }))
 show(page.items.map((p) => p.sku).join(', '))
+const cheapest = query(products).filter({ category: 'garden', price__gte: 10 }).orderBy('price').limit(3)
+show(`plan: ${cheapest.explain().description}, predicted ${cheapest.explain().predicted.formula}`)
+const found = await step('query: garden, price >= 10, cheapest 3', () => cheapest.all())
+show(found.map((p) => `${p.sku} ${p.price}`).join(', '))
+const newest = await step('query: price < 12, most expensive first', () =>
+  query(products).filter({ price__lt: 12 }).orderBy('-price').all(),
+)
+show(newest.map((p) => p.price).join(', '))
+const homeCount = await step('query: count in "home" (index only, no GET)', () => query(products).filter({ category: 'home' }).count())
+show(`${homeCount}`)
+const scan = query(products).filter({ name__icontains: 'item 1' })
+show(`a filter on an unindexed field is a ${scan.explain().scan ? 'full scan' : 'lookup'}; maxScan(5) refuses it:`)
+const refused = await step('query: name contains "item 1", maxScan 5', () =>
+  scan
+    .maxScan(5)
+    .all()
+    .catch((e) => e),
+)
+show(isS3verlessError(refused) ? refused.code : 'not refused')
 await step('two reviews of the lamp', () =>
   reviews.createMany([
     { productId: lamp.id, stars: 5, text: 'Bright' },

@@ -23,6 +23,10 @@ it('runs the quickstart end to end on a fresh data folder, printing request coun
     expect(out).toMatch(/-> stock now 10\n/)
     expect(out).toMatch(/find by unique sku\s+2 request\(s\) \(2 get\)\n\s+-> Item 7/)
     expect(out).toMatch(/-> 11 products/)
+    expect(out).toMatch(/query: garden, price >= 10, cheapest 3\s+11 request\(s\)[^\n]*\n\s+-> ITEM-6 11, ITEM-8 13, ITEM-10 15/)
+    expect(out).toMatch(/query: price < 12, most expensive first[^\n]*\n\s+-> 11, 10, 9, 8, 7, 6, 5\n/)
+    expect(out).toMatch(/query: count in "home" \(index only, no GET\)\s+1 request\(s\) \(1 list\)\n\s+-> 11/)
+    expect(out).toMatch(/maxScan 5[^\n]*\n\s+-> query\.tooExpensive/)
     expect(out).toMatch(/-> reviews left for it: 0/)
     expect(out).toMatch(/-> 20 records, 0 dangling entries, 0 missing/)
   } finally {
