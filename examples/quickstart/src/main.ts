@@ -3,6 +3,8 @@
  * constraints, optimistic concurrency, index lookups and relations, and prints how many S3 requests
  * each step took. Data goes to ./.s3verless-data (or $S3VERLESS_DATA_DIR); each run uses fresh keys.
  */
+
+import { InMemoryCache, repositoryCache } from '@s3verless/cache'
 import { belongsTo, createDatabase, defineModel, type InferRecord, instrumentStore, isS3verlessError } from '@s3verless/core'
 import { fsStore } from '@s3verless/core/fs'
 import { query } from '@s3verless/query'
@@ -98,6 +100,20 @@ const refused = await step('query: name contains "item 1", maxScan 5', () =>
     .catch((e) => e),
 )
 show(isS3verlessError(refused) ? refused.code : 'not refused')
+const cachedDb = createDatabase({
+  store,
+  models: [Product, Review],
+  basePath: `quickstart/${run}/`,
+  cache: { backend: repositoryCache(new InMemoryCache()), mode: 'ttl', ttlSeconds: 60 },
+})
+const cachedProducts = cachedDb.repository(Product)
+await step("100 gets of one product through a 'ttl' record cache", async () => {
+  for (let i = 0; i < 100; i++) await cachedProducts.get(lamp.id)
+})
+await step('update through the cached repository, then read it back', async () => {
+  await cachedProducts.update(lamp.id, { name: 'Desk lamp (new)' })
+  show(`${(await cachedProducts.getOrThrow(lamp.id)).name}`)
+})
 await step('two reviews of the lamp', () =>
   reviews.createMany([
     { productId: lamp.id, stars: 5, text: 'Bright' },

@@ -27,6 +27,8 @@ it('runs the quickstart end to end on a fresh data folder, printing request coun
     expect(out).toMatch(/query: price < 12, most expensive first[^\n]*\n\s+-> 11, 10, 9, 8, 7, 6, 5\n/)
     expect(out).toMatch(/query: count in "home" \(index only, no GET\)\s+1 request\(s\) \(1 list\)\n\s+-> 11/)
     expect(out).toMatch(/maxScan 5[^\n]*\n\s+-> query\.tooExpensive/)
+    expect(out).toMatch(/100 gets of one product through a 'ttl' record cache\s+1 request\(s\) \(1 get\)/)
+    expect(out).toMatch(/-> Desk lamp \(new\)/)
     expect(out).toMatch(/-> reviews left for it: 0/)
     expect(out).toMatch(/-> 20 records, 0 dangling entries, 0 missing/)
   } finally {
