@@ -110,10 +110,11 @@ const cachedProducts = cachedDb.repository(Product)
 await step("100 gets of one product through a 'ttl' record cache", async () => {
   for (let i = 0; i < 100; i++) await cachedProducts.get(lamp.id)
 })
-await step('update through the cached repository, then read it back', async () => {
+const renamed = await step('update through the cached repository, then read it back', async () => {
   await cachedProducts.update(lamp.id, { name: 'Desk lamp (new)' })
-  show(`${(await cachedProducts.getOrThrow(lamp.id)).name}`)
+  return cachedProducts.getOrThrow(lamp.id)
 })
+show(renamed.name)
 await step('two reviews of the lamp', () =>
   reviews.createMany([
     { productId: lamp.id, stars: 5, text: 'Bright' },
