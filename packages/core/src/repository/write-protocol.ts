@@ -29,14 +29,20 @@ function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
  * (create-if-absent). A crash at any point leaves only extra claims/entries, never a record without
  * them. On failure what was claimed is released and the entries removed. The cached entry, if any, is
  * then set to the new version (or forgotten after a failure).
- * Requests: 1 + u + i PUTs, no GET and no LIST.
+ * Requests: 1 + u + i PUTs, no GET and no LIST. A caller-chosen id costs 1 GET more (an existing id is
+ * refused before anything is written), and after a failure its entries and claims are left for
+ * `verify` rather than removed: they share their keys with any record that has (or gets) that id.
  */
 export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
   const now = new Date()
   // A server-made id carries the creation time, so id order (what a LIST yields) is creation order.
-  const id = input.id === undefined ? uuidv7(now.getTime()) : input.id
+  const chosenId = input.id !== undefined
+  const id = chosenId ? input.id : uuidv7(now.getTime())
   core.checkId(id)
   const data = validateInput(core.model, withoutServerFields(input))
+  if (chosenId && (await core.store.get(core.layout.recordKey(id))) !== null) {
+    throw new ConflictError(core.model.name, id, { message: `${core.model.name} ${id} already exists` })
+  }
   const record: StoredRecord = { ...data, id, createdAt: now, updatedAt: now }
   const entries = prepareKeys(core, record)
   const w = writeToken()
@@ -56,7 +62,7 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
     written = { body: encodeRecord(record, meta), etag }
     return withEtag(record, etag)
   } catch (error) {
-    await rollback(core, record, entries, claims, etag)
+    await rollback(core, record, chosenId ? [] : entries, chosenId ? {} : claims, etag)
     throw error
   } finally {
     await write?.done(written)
@@ -65,9 +71,15 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
 
 /** Undoes a failed write: the record (if written), its new entries and claims. Best effort: leftovers are only extras. */
 async function rollback(core: RepoCore, record: StoredRecord, entries: string[], claims: Record<string, string>, etag: string | undefined) {
-  const undo: Promise<unknown>[] = [removeEntries(core, entries), releaseAll(core, record, claims)]
-  if (etag !== undefined) undo.push(core.store.delete(core.layout.recordKey(record.id), { ifMatch: etag }))
-  await Promise.allSettled(undo)
+  if (etag !== undefined) {
+    // The record first: while it exists its entries and claims must stay, or queries would miss it.
+    const gone = await core.store.delete(core.layout.recordKey(record.id), { ifMatch: etag }).then(
+      () => true,
+      () => false,
+    )
+    if (!gone) return
+  }
+  await Promise.allSettled([removeEntries(core, entries), releaseAll(core, record, claims)])
 }
 
 /** Options of update, replace and delete. */
@@ -121,6 +133,7 @@ export async function updateRecord(
   let etag: string
   let write: RecordWrite | undefined
   let written: CachedRecord | undefined
+  let storedNew = false // the store holds `next`: its entries and claims must then stay
   try {
     ;[claims] = await allOrFirstError([claimAll(core, next, toClaim), writeEntries(core, diff.add)])
     claims = await renewIfSlow(core, next, claims, started)
@@ -128,16 +141,23 @@ export async function updateRecord(
     const meta: RecordMeta & { w: string } = { w, claims: { ...kept, ...claims } }
     write = core.beginWrite(before.id)
     etag = await writeRecord(core, next, meta, { ifMatch: current.etag })
+    storedNew = true
     try {
       await confirmIfSlow(core, next, claims, writing)
     } catch (error) {
       // Lost a new claim while writing: put the previous version back.
-      await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).catch(() => undefined)
+      await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).then(
+        () => {
+          storedNew = false
+        },
+        () => undefined,
+      )
       throw error
     }
     written = { body: encodeRecord(next, meta), etag }
   } catch (error) {
-    await Promise.allSettled([removeEntries(core, diff.add), releaseAll(core, next, claims)])
+    // Only undo the new entries and claims when no record holds them (else queries would miss it).
+    if (!storedNew) await Promise.allSettled([removeEntries(core, diff.add), releaseAll(core, next, claims)])
     throw error
   } finally {
     await write?.done(written)

@@ -29,6 +29,30 @@ describe('repository CRUD', () => {
     expect(await products.findBy('sku', 'other')).toBeNull()
   })
 
+  it('refuses a caller-chosen id that exists without disturbing that record', async () => {
+    const { products, store } = setup()
+    const id = uuidv7()
+    await products.create({ ...lamp({ sku: 'S', category: 'home' }), id })
+    store.reset()
+    const err = await products.create({ ...lamp({ sku: 'S', category: 'home' }), id }).catch((e) => e)
+    expect(err.code).toBe('model.conflict')
+    expect(store.counts()).toMatchObject({ get: 1, put: 0 })
+    const racers = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        products.create({ ...lamp({ sku: 'R', category: 'garden' }), id: '01900000-0000-7000-8000-00000000000a' }),
+      ),
+    )
+    expect(racers.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const [sku, category] of [
+      ['S', 'home'],
+      ['R', 'garden'],
+    ]) {
+      const hit = await products.findBy('sku', sku as string)
+      expect(hit).not.toBeNull()
+      expect((await products.findAllBy('category', category as string)).map((p) => p.id)).toEqual([hit?.id])
+    }
+  })
+
   it('rejects invalid input with every field path, writing nothing', async () => {
     const { products, store, memory } = setup()
     store.reset()
