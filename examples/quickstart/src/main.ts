@@ -44,6 +44,11 @@ async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
 const show = (text: string) => console.log(`    -> ${text}`)
 
 console.log(`S3verless quickstart on the file-system store at ${root}\n`)
+const status = await step('open the collections (index catalog, once per process)', async () => {
+  await reviews.indexStatus()
+  return products.indexStatus()
+})
+show(`ready: ${status.ready.join(', ')}`)
 const lamp = await step('create a product (1 unique + 2 indexed fields)', () =>
   products.create({ name: 'Desk lamp', sku: 'LAMP-1', price: 30, category: 'home' }),
 )

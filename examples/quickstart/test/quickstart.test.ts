@@ -15,6 +15,7 @@ it('runs the quickstart end to end on a fresh data folder, printing request coun
       env: { ...process.env, S3VERLESS_DATA_DIR: dir },
       encoding: 'utf8',
     })
+    expect(out).toMatch(/-> ready: asc:category, asc:price, unique:sku\n/)
     expect(out).toMatch(/create a product \(1 unique \+ 2 indexed fields\)\s+4 request\(s\) \(4 put\)/)
     expect(out).toMatch(/-> model\.unique: Product\.sku must be unique: "LAMP-1" is already taken/)
     expect(out).toMatch(/invalid input is refused before any request\s+0 request\(s\)/)

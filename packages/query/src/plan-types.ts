@@ -74,4 +74,6 @@ export interface Plan {
   predicted: { requests: number | null; formula: string }
   /** One line a person can read. */
   description: string
+  /** Declared indexes not yet built for the stored data (`reindex()` builds them); the plan avoids them. */
+  unbuiltIndexes?: readonly string[]
 }

@@ -164,9 +164,31 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra]
   }
 
-  /** The plan: access path, whether the index serves the order, predicted requests. No I/O. */
+  /**
+   * The plan: access path, whether the index serves the order, predicted requests. No I/O: it uses the
+   * index catalog as last read (before the first read, every declared index counts as built). Indexes
+   * declared but not yet built by `reindex()` are never used, and are listed in `unbuiltIndexes`.
+   */
   explain(): Plan {
-    return planQuery(this.target.shape, this.state)
+    return this.planWith(this.target.repository.core.catalog.known())
+  }
+
+  private planWith(ready: ReadonlySet<string> | undefined): Plan {
+    const shape = this.target.shape
+    if (!ready) return { ...planQuery(shape, this.state), unbuiltIndexes: [] }
+    const built = {
+      ...shape,
+      indexed: shape.indexed.filter((f) => ready.has(`asc:${f}`)),
+      indexedDescending: shape.indexedDescending.filter((f) => ready.has(`desc:${f}`)),
+      unique: shape.unique.filter((f) => ready.has(`unique:${f}`)),
+    }
+    const unbuilt = this.target.repository.core.catalog.declared.filter((t) => !ready.has(t))
+    return { ...planQuery(built, this.state), unbuiltIndexes: unbuilt }
+  }
+
+  /** Plans with the index catalog read from the store when due (one GET per process every few minutes). */
+  private async plan(): Promise<Plan> {
+    return this.planWith(await this.target.repository.core.catalog.ready())
   }
 
   private get budget(): number | undefined {
@@ -224,19 +246,19 @@ class QueryBuilder<T extends { id: string }, Out = T> {
 
   /** Every matching record (after `offset`, up to `limit`). */
   async all(): Promise<Stored<Out>[]> {
-    const { page } = await this.run(this.explain())
+    const { page } = await this.run(await this.plan())
     return this.shape(page)
   }
 
   /** The first matching record, or `null`. */
   async first(): Promise<Stored<Out> | null> {
-    const { page } = await this.run(this.explain(), { limit: 1 })
+    const { page } = await this.run(await this.plan(), { limit: 1 })
     return (await this.shape(page))[0] ?? null
   }
 
   /** Exactly one record. @throws NoResultsError (`query.noResults`), MultipleResultsError (`query.multipleResults`) */
   async get(): Promise<Stored<Out>> {
-    const { page } = await this.run(this.explain(), { limit: 2 })
+    const { page } = await this.run(await this.plan(), { limit: 2 })
     if (page.length === 0) throw new NoResultsError(this.target.shape.name)
     if (page.length > 1) throw new MultipleResultsError(this.target.shape.name)
     return (await this.shape(page))[0] as Stored<Out>
@@ -244,7 +266,7 @@ class QueryBuilder<T extends { id: string }, Out = T> {
 
   /** Whether any record matches (stops at the first). */
   async exists(): Promise<boolean> {
-    return (await this.run(this.explain(), { limit: 1 })).page.length > 0
+    return (await this.run(await this.plan(), { limit: 1 })).page.length > 0
   }
 
   /**
@@ -260,7 +282,7 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   }
 
   private async countUncached(options: { exact?: boolean }): Promise<number> {
-    const plan = this.explain()
+    const plan = await this.plan()
     this.guard(plan)
     const core = this.target.repository.core
     let total: number
@@ -279,7 +301,7 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   async paginate(page = 1, pageSize = 20): Promise<QueryResult<Stored<Out>>> {
     checkCount('page', page, 1)
     checkCount('pageSize', pageSize, 1)
-    const plan = this.explain()
+    const plan = await this.plan()
     const totalCount = await this.with({ limit: undefined, offset: 0, after: undefined }).count()
     const { page: matches, more } = await this.run(plan, { offset: (page - 1) * pageSize, limit: pageSize })
     const totalPages = Math.ceil(totalCount / pageSize)
@@ -307,7 +329,7 @@ class QueryBuilder<T extends { id: string }, Out = T> {
    * When the index serves the order, a page costs the same whatever its depth.
    */
   async fetch(): Promise<QueryPage<Stored<Out>>> {
-    const plan = this.explain()
+    const plan = await this.plan()
     const limit = this.state.limit ?? 100
     const { page, more } = await this.run(plan, { limit })
     const last = page.at(-1)

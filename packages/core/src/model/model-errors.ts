@@ -95,3 +95,16 @@ export class RestrictError extends S3verlessError {
     )
   }
 }
+
+/** An index or unique constraint is declared but not yet built for the data already stored: run `reindex()`. */
+export class IndexNotReadyError extends S3verlessError {
+  constructor(model: string, what: string) {
+    super(
+      'model.indexNotReady',
+      `${model}: ${what} is declared but not built for the records already stored; run reindex() (it builds it and marks it ready)`,
+      {
+        details: { model, index: what },
+      },
+    )
+  }
+}

@@ -27,6 +27,7 @@ export async function applyDeleteRules(
   actions: DependentActions,
 ): Promise<void> {
   const rules = core.settings.registry.dependents(core.model).filter((r) => r.onDelete !== 'doNothing')
+  for (const rule of rules) await coreOf(rule.model).catalog.require(`asc:${rule.foreignKey}`)
   const found = await Promise.all(
     rules.map(async (rule) => ({ rule, dependents: await findByIndex(coreOf(rule.model), rule.foreignKey, record.id, { fresh: true }) })),
   )
@@ -75,6 +76,7 @@ export async function loadRelation(
     for (const r of records) out.set(r.id, parents.get(r[relation.foreignKey] as string) ?? null)
     return out
   }
+  await other.catalog.require(`asc:${relation.foreignKey}`)
   await Promise.all(
     records.map(async (r) => {
       const related = (await findByIndex(other, relation.foreignKey, r.id)).map((raw) => raw.record)

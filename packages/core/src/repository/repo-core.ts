@@ -5,6 +5,7 @@ import { InvalidIdError } from '../model/model-errors.js'
 import type { Registry } from '../model/registry.js'
 import { encodeValue } from '../model/value-encoding.js'
 import type { ObjectStore } from '../store/types.js'
+import { IndexCatalog } from './index-catalog.js'
 import { fieldValue, type IndexPlan } from './index-entries.js'
 import { KeyLayout } from './key-layout.js'
 import { ModelRecordCache, type RecordCacheOptions, type RecordCacheStats, type RecordWrite } from './record-cache.js'
@@ -37,6 +38,8 @@ export class RepoCore {
   readonly claims: ClaimContext
   /** The model's record cache, or `undefined` when the database has none. */
   readonly cache: ModelRecordCache | undefined
+  /** Which declared indexes and unique constraints are built (see {@link IndexCatalog}). */
+  readonly catalog: IndexCatalog
 
   constructor(
     readonly model: Model,
@@ -52,6 +55,7 @@ export class RepoCore {
       holderHolds: (id, field, encoded) => this.holds(id, field, encoded),
     }
     this.cache = settings.cache && ModelRecordCache.of(settings.cache.options, model, settings.store, settings.cache.stats)
+    this.catalog = new IndexCatalog(model, settings.store, settings.basePath, this.layout.recordPrefix, this.plan)
   }
 
   get store(): ObjectStore {

@@ -209,6 +209,7 @@ export class Repository<M extends Model> {
         `${this.model.name}.findBy needs a unique field; "${field}" is not one (unique: ${this.model.unique.join(', ') || 'none'})`,
       )
     }
+    await this.core.catalog.require(`unique:${field}`)
     const id = await claimHolder(this.core.claims, field, value)
     if (!id || !isUuid(id)) return null
     const raw = await this.core.read(id)
@@ -223,7 +224,18 @@ export class Repository<M extends Model> {
         `${this.model.name}.findAllBy needs an indexed field; "${field}" is not one (indexed: ${this.core.plan.ascending.join(', ') || 'none'})`,
       )
     }
+    await this.core.catalog.require(`asc:${field}`)
     return (await findByIndex(this.core, field, value)).map((raw) => stored(raw))
+  }
+
+  /**
+   * Which declared indexes and unique constraints are built for the stored data (`ready`) and which
+   * still need `reindex()` (`building`). One GET per process every few minutes.
+   */
+  async indexStatus(): Promise<{ ready: string[]; building: string[] }> {
+    const ready = await this.core.catalog.ready()
+    const declared = this.core.catalog.declared
+    return { ready: declared.filter((t) => ready.has(t)), building: declared.filter((t) => !ready.has(t)) }
   }
 
   /**

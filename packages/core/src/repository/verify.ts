@@ -129,11 +129,17 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     await writeEntries(core, report.missingIndexEntries)
     report.repaired.indexEntriesAdded = report.missingIndexEntries.length
     report.repaired.indexEntriesRemoved = await deleteAll(store, report.danglingIndexEntries)
+    const blocked = new Set(report.duplicates.map((d) => d.field))
     for (const missing of report.missingClaims) {
       const record = byId.get(missing.id)?.record
       if (!record) continue
-      await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id)
-      report.repaired.claimsAdded++
+      try {
+        await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id)
+        report.repaired.claimsAdded++
+      } catch (error) {
+        if (!isS3verlessError(error, 'model.unique')) throw error
+        blocked.add(missing.field) // another record holds it: a duplicate to resolve by hand
+      }
     }
     for (const key of report.staleClaims) {
       const claim = await store.get(key)
@@ -146,6 +152,9 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
         if (!isS3verlessError(error, 'store.preconditionFailed')) throw error
       }
     }
+    // Every entry and claim the records need now exists: the declared indexes are ready for queries,
+    // except unique constraints that duplicates still violate.
+    await core.catalog.markReady(core.catalog.declared.filter((t) => !(t.startsWith('unique:') && blocked.has(t.slice('unique:'.length)))))
   }
   return report
 }

@@ -29,7 +29,8 @@ function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
  * (create-if-absent). A crash at any point leaves only extra claims/entries, never a record without
  * them. On failure what was claimed is released and the entries removed. The cached entry, if any, is
  * then set to the new version (or forgotten after a failure).
- * Requests: 1 + u + i PUTs, no GET and no LIST. A caller-chosen id costs 1 GET more (an existing id is
+ * Requests: 1 + u + i PUTs, no GET and no LIST (plus, once per process, the index catalog's GET; the
+ * first create of a collection also lists one key and writes the catalog). A caller-chosen id costs 1 GET more (an existing id is
  * refused before anything is written), and after a failure its entries and claims are left for
  * `verify` rather than removed: they share their keys with any record that has (or gets) that id.
  */
@@ -40,6 +41,9 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
   const id = chosenId ? input.id : uuidv7(now.getTime())
   core.checkId(id)
   const data = validateInput(core.model, withoutServerFields(input))
+  // Read (or, for a new collection, create) the index catalog before the first record lands.
+  await core.catalog.ready()
+  await core.catalog.require(...claimedFields(core, { ...data, id }).map((f) => `unique:${f}` as const))
   if (chosenId && (await core.store.get(core.layout.recordKey(id))) !== null) {
     throw new ConflictError(core.model.name, id, { message: `${core.model.name} ${id} already exists` })
   }
@@ -125,6 +129,7 @@ export async function updateRecord(
   const diff = indexDiff(core.layout, core.plan, before, next)
   const changed = core.model.unique.filter((f) => encodeValue(fieldValue(before, f)) !== encodeValue(fieldValue(next, f)))
   const toClaim = claimedFields(core, next, changed)
+  await core.catalog.require(...toClaim.map((f) => `unique:${f}` as const))
   const toRelease = claimedFields(core, before, changed)
   const kept = Object.fromEntries(Object.entries(current.meta.claims ?? {}).filter(([f]) => !changed.includes(f)))
   const w = writeToken()

@@ -4,10 +4,14 @@ import { lamp, setup } from './fixtures.js'
 
 const LEASE = 30_000
 
-/** A database on a memory store whose clock the test moves, and a way to "crash" after k requests. */
-function crashable() {
+/**
+ * A database on a memory store whose clock the test moves, and a way to "crash" after k requests.
+ * The index catalog is read first (once per process in real life), so steps count only the operation.
+ */
+async function crashable() {
   let clock = Date.parse('2026-01-01T00:00:00Z')
   const env = setup({ now: () => clock, leaseMs: LEASE })
+  await env.products.indexStatus()
   return {
     ...env,
     advance: (ms: number) => {
@@ -20,7 +24,7 @@ function crashable() {
 }
 
 /** No query misses an existing record: each of its indexed values and its unique value finds it. */
-async function assertNothingMissed(env: ReturnType<typeof crashable>) {
+async function assertNothingMissed(env: Awaited<ReturnType<typeof crashable>>) {
   const page = await env.products.listByPrefix({ limit: 1000 })
   for (const p of page.items) {
     expect((await env.products.findBy('sku', p.sku))?.id).toBe(p.id)
@@ -30,7 +34,7 @@ async function assertNothingMissed(env: ReturnType<typeof crashable>) {
   return page.items
 }
 
-async function assertRepairs(env: ReturnType<typeof crashable>) {
+async function assertRepairs(env: Awaited<ReturnType<typeof crashable>>) {
   env.advance(LEASE + 1)
   const report = await env.products.verify()
   expect(report.missingIndexEntries).toEqual([])
@@ -45,10 +49,10 @@ async function assertRepairs(env: ReturnType<typeof crashable>) {
 
 /** Runs `op` fault-free once to count its requests, then crashes it after every possible number of requests. */
 async function crashAtEveryStep(
-  prepare: (env: ReturnType<typeof crashable>) => Promise<() => Promise<unknown>>,
-  check: (env: ReturnType<typeof crashable>, k: number) => Promise<void>,
+  prepare: (env: Awaited<ReturnType<typeof crashable>>) => Promise<() => Promise<unknown>>,
+  check: (env: Awaited<ReturnType<typeof crashable>>, k: number) => Promise<void>,
 ) {
-  const probe = crashable()
+  const probe = await crashable()
   const op = await prepare(probe)
   probe.store.reset()
   await op()
@@ -56,7 +60,7 @@ async function crashAtEveryStep(
   expect(steps).toBeGreaterThan(2)
   let leftovers = 0
   for (let k = 0; k < steps; k++) {
-    const env = crashable()
+    const env = await crashable()
     const run = await prepare(env)
     const stop = env.crashAfter(k)
     // Crashes after the record write resolve: the write happened, only its clean-up died.
@@ -86,7 +90,7 @@ describe('crash safety (a writer dies between any two requests)', () => {
   })
 
   it('create: the unique value of a crashed create is free again once its lease has passed', async () => {
-    const env = crashable()
+    const env = await crashable()
     env.crashAfter(1)
     await expect(env.products.create(lamp({ sku: 'Z' }))).rejects.toThrow()
     env.store.clearFaults()
@@ -128,7 +132,7 @@ describe('crash safety (a writer dies between any two requests)', () => {
   })
 
   it('readers skip a dangling index entry and delete it once it is older than the lease', async () => {
-    const env = crashable()
+    const env = await crashable()
     env.crashAfter(3)
     await expect(env.products.create(lamp({ sku: 'R', category: 'lost' }))).rejects.toThrow()
     env.store.clearFaults()
