@@ -178,3 +178,23 @@ export function planQuery(shape: ModelShape, state: QueryState): Plan {
   }
   return { ...base, predicted: formula(base), description: describe(path, scan) }
 }
+
+/**
+ * Plans with only the indexes the model's catalog lists as built (`ready`; `undefined` before the
+ * catalog was first read: every declared index counts as built), naming the others in `unbuiltIndexes`.
+ */
+export function planWithCatalog(
+  shape: ModelShape,
+  state: QueryState,
+  ready: ReadonlySet<string> | undefined,
+  declared: readonly string[],
+): Plan {
+  if (!ready) return { ...planQuery(shape, state), unbuiltIndexes: [] }
+  const built: ModelShape = {
+    ...shape,
+    indexed: shape.indexed.filter((f) => ready.has(`asc:${f}`)),
+    indexedDescending: shape.indexedDescending.filter((f) => ready.has(`desc:${f}`)),
+    unique: shape.unique.filter((f) => ready.has(`unique:${f}`)),
+  }
+  return { ...planQuery(built, state), unbuiltIndexes: declared.filter((t) => !ready.has(t)) }
+}

@@ -1,5 +1,5 @@
 import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
-import { listAllIds, withEtag } from '@s3verless/core/internal'
+import { listAllIds } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
 import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
@@ -7,9 +7,10 @@ import { countEntries, type Execution, execute, type Match, sortMatches } from '
 import type { FilterInput } from './filters/filter-types.js'
 import { parseFilter } from './filters/parse-filter.js'
 import type { Plan, QueryState } from './plan-types.js'
-import { planQuery } from './planner.js'
+import { planWithCatalog } from './planner.js'
 import { type QueryClient, type QueryOptions, type QueryTarget, repositoryFor, targetOf } from './query-target.js'
 import { countCodec, DEFAULT_RESULT_TTL_SECONDS, matchesCodec, throughResultCache } from './result-cache.js'
+import { shapeResults } from './shape-results.js'
 
 /** Result of {@link Query.paginate}: the repository's page shape plus a cursor. */
 export interface QueryResult<T> extends PageResult<T> {
@@ -174,16 +175,7 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   }
 
   private planWith(ready: ReadonlySet<string> | undefined): Plan {
-    const shape = this.target.shape
-    if (!ready) return { ...planQuery(shape, this.state), unbuiltIndexes: [] }
-    const built = {
-      ...shape,
-      indexed: shape.indexed.filter((f) => ready.has(`asc:${f}`)),
-      indexedDescending: shape.indexedDescending.filter((f) => ready.has(`desc:${f}`)),
-      unique: shape.unique.filter((f) => ready.has(`unique:${f}`)),
-    }
-    const unbuilt = this.target.repository.core.catalog.declared.filter((t) => !ready.has(t))
-    return { ...planQuery(built, this.state), unbuiltIndexes: unbuilt }
+    return planWithCatalog(this.target.shape, this.state, ready, this.target.repository.core.catalog.declared)
   }
 
   /** Plans with the index catalog read from the store when due (one GET per process every few minutes). */
@@ -226,22 +218,8 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return { page: all.slice(offset, end), more: all.length > end || execution.stoppedEarly }
   }
 
-  private async shape(matches: Match[]): Promise<Stored<Out>[]> {
-    let items = matches.map((m) => withEtag(m.raw.record, m.raw.etag) as Record<string, unknown> & { id: string })
-    if (this.state.select) {
-      const fields = ['id', ...this.state.select]
-      items = items.map((item) =>
-        withEtag(
-          Object.fromEntries(fields.filter((f) => f in item).map((f) => [f, item[f]])) as { id: string },
-          (item as unknown as { $etag: string }).$etag,
-        ),
-      )
-    }
-    for (const relation of this.state.prefetch) {
-      const related = await this.target.repository.loadRelated(matches.map((m) => m.raw.record) as never, relation)
-      for (const item of items) item[relation] = related.get(item.id)
-    }
-    return items as unknown as Stored<Out>[]
+  private shape(matches: Match[]): Promise<Stored<Out>[]> {
+    return shapeResults<Stored<Out>>(matches, this.state, this.target.repository)
   }
 
   /** Every matching record (after `offset`, up to `limit`). */
