@@ -56,6 +56,21 @@ describe.skipIf(!server)(`repositories on a real S3 server (${server?.endpoint ?
     expect((await repo.getOrThrow(v1.id)).count).toBe(2)
   })
 
+  it('a delete racing an update never erases the update (Ceph ignores conditional DELETE)', async () => {
+    const { counters: repo, store } = await counters()
+    const c = await repo.create({ name: 'raced', count: 0 })
+    // The delete reads the record, then stalls before writing; the update lands in between.
+    store.injectFault({ op: 'put', key: /counters\/[^/]+\.json$/, delayMs: 300 })
+    const deleting = repo.delete(c.id).catch((e) => e)
+    await new Promise((r) => setTimeout(r, 100))
+    store.clearFaults()
+    await repo.update(c.id, { count: 7 })
+    const result = await deleting
+    expect(result.code).toBe('model.conflict')
+    expect((await repo.getOrThrow(c.id)).count).toBe(7)
+    expect((await repo.findAllBy('count', 7)).map((r) => r.id)).toEqual([c.id])
+  })
+
   it('keeps the request budgets on a real server', async () => {
     const { counters: repo, store } = await counters()
     await repo.indexStatus() // the index catalog: read (here, created) once per process
@@ -70,7 +85,8 @@ describe.skipIf(!server)(`repositories on a real S3 server (${server?.endpoint ?
     expect(store.counts()).toMatchObject({ get: 2, total: 2 })
     store.reset()
     await repo.delete(c.id)
-    // Ceph RGW ignores conditional DELETE, so the claim is released with a conditional PUT instead.
-    expect(store.counts()).toMatchObject({ get: 1, delete: 1, deleteMany: 1, put: 1, total: 4 })
+    // Ceph RGW ignores conditional DELETE: the record is first replaced by a tombstone under
+    // compare-and-swap, and the claim is released with a conditional PUT.
+    expect(store.counts()).toMatchObject({ get: 1, delete: 1, deleteMany: 1, put: 2, total: 5 })
   })
 })

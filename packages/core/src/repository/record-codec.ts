@@ -6,11 +6,19 @@ import { fromUtf8 } from '../store/bytes.js'
 
 /** Bookkeeping stored with each record under `_s3v` (stripped from what callers see). */
 export interface RecordMeta {
+  /** A tombstone: the record is being deleted (stores without conditional DELETE); read as missing. */
+  deleted?: boolean
   /** Token of the write that produced this version: lets a writer recognise its own write after a lost answer. */
   w?: string
   /** Etag of each unique claim this record holds, by field: releases them with a conditional write. */
   claims?: Record<string, string>
 }
+
+/** What a tombstone decodes to; callers check `meta.deleted` and treat it as missing. */
+const TOMBSTONE_RECORD = Object.freeze({ id: '', createdAt: new Date(0), updatedAt: new Date(0) }) as RawRecord['record']
+
+/** The body of a tombstone written by a delete on a store without conditional DELETE. */
+export const tombstoneBody = (w: string): string => JSON.stringify({ _s3v: { deleted: true, w } })
 
 /** A record as read: the typed fields, the bookkeeping and the object's etag. */
 export interface RawRecord {
@@ -91,6 +99,7 @@ export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: 
     throw new CorruptRecordError(model.name, key, 'not a JSON object')
   }
   const { _s3v, created_at, updated_at, ...fields } = parsed as Record<string, unknown>
+  if ((_s3v as RecordMeta | undefined)?.deleted === true) return { record: TOMBSTONE_RECORD, meta: _s3v as RecordMeta, etag }
   if (fields.createdAt === undefined && created_at !== undefined) fields.createdAt = created_at
   if (fields.updatedAt === undefined && updated_at !== undefined) fields.updatedAt = updated_at
   const result = recordSchema(model).safeParse(reviveDates(model, fields))

@@ -88,9 +88,10 @@ export class RepoCore {
   async #read(id: string, fresh: boolean): Promise<RawRecord | null> {
     const key = this.layout.recordKey(id)
     const decode = (body: Uint8Array, etag: string) => decodeRecord(this.model, key, body, etag)
-    if (this.cache) return this.cache.read(id, key, decode, fresh)
-    const object = await this.store.get(key)
-    return object ? decode(object.body, object.etag) : null
+    const raw = this.cache
+      ? await this.cache.read(id, key, decode, fresh)
+      : await this.store.get(key).then((o) => (o ? decode(o.body, o.etag) : null))
+    return raw?.meta.deleted ? null : raw // a tombstone: a delete in progress on a store without conditional DELETE
   }
 
   /**

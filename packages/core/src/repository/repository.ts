@@ -122,10 +122,15 @@ export class Repository<M extends Model> {
     return (await readMany(this.core, ids)).map((raw) => stored(raw))
   }
 
-  /** Whether a record exists. 1 GET. */
+  /** Whether a record exists: 1 GET (none with a fresh `'ttl'` cache entry). A record being deleted does not. */
   async exists(id: string): Promise<boolean> {
     this.core.checkId(id)
-    return (await this.core.store.get(this.core.layout.recordKey(id))) !== null
+    try {
+      return (await this.core.read(id)) !== null
+    } catch (error) {
+      if (isS3verlessError(error, 'model.corrupt')) return true // there is an object, just an unreadable one
+      throw error
+    }
   }
 
   /**

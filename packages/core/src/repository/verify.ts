@@ -5,7 +5,7 @@ import { claimedFields } from './claim-set.js'
 import { mapLimit } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
-import type { RawRecord } from './record-codec.js'
+import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 import { claimUnique, parseClaim } from './unique-claims.js'
 
@@ -25,10 +25,18 @@ export interface VerifyReport {
   staleClaims: string[]
   /** Two records holding one unique value (only possible through data written outside S3verless). */
   duplicates: { field: string; value: unknown; ids: string[] }[]
+  /** Tombstones of deletes that stopped halfway (older than the lease); repair deletes them. */
+  tombstones: { key: string; etag: string }[]
   /** Leftovers younger than the lease: possibly a write in flight, left alone. */
   inFlight: string[]
   /** What repair changed. */
-  repaired: { indexEntriesAdded: number; indexEntriesRemoved: number; claimsAdded: number; claimsReleased: number }
+  repaired: {
+    indexEntriesAdded: number
+    indexEntriesRemoved: number
+    claimsAdded: number
+    claimsReleased: number
+    tombstonesRemoved: number
+  }
 }
 
 /** Options of {@link verifyModel}. */
@@ -55,8 +63,9 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     missingClaims: [],
     staleClaims: [],
     duplicates: [],
+    tombstones: [],
     inFlight: [],
-    repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0 },
+    repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0, tombstonesRemoved: 0 },
   }
   const ids: string[] = []
   for await (const object of listAll(store, layout.recordPrefix)) {
@@ -67,7 +76,15 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   const records = (
     await mapLimit(ids, core.settings.concurrency, async (id) => {
       try {
-        return await core.readFresh(id)
+        const key = layout.recordKey(id)
+        const object = await store.get(key)
+        if (!object) return null
+        const raw = decodeRecord(model, key, object.body, object.etag)
+        if (!raw.meta.deleted) return raw
+        // A tombstone left by a delete that stopped halfway (stores without conditional DELETE).
+        if (object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs) report.inFlight.push(key)
+        else report.tombstones.push({ key, etag: object.etag })
+        return null
       } catch (error) {
         if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
         report.corrupt.push(layout.recordKey(id))
@@ -129,6 +146,11 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     await writeEntries(core, report.missingIndexEntries)
     report.repaired.indexEntriesAdded = report.missingIndexEntries.length
     report.repaired.indexEntriesRemoved = await deleteAll(store, report.danglingIndexEntries)
+    for (const tombstone of report.tombstones) {
+      // Only a create of the same id could replace it, and that waits for it to go: deleting is safe.
+      await store.delete(tombstone.key, { ifMatch: tombstone.etag })
+      report.repaired.tombstonesRemoved++
+    }
     const blocked = new Set(report.duplicates.map((d) => d.field))
     for (const missing of report.missingClaims) {
       const record = byId.get(missing.id)?.record

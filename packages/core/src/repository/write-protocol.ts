@@ -8,7 +8,7 @@ import { allOrFirstError, writeToken } from './concurrency.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf } from './index-entries.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
-import { encodeRecord, type RawRecord, type RecordMeta, validateInput, withEtag } from './record-codec.js'
+import { encodeRecord, type RawRecord, type RecordMeta, tombstoneBody, validateInput, withEtag } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 import { writeRecord } from './write-record.js'
 
@@ -173,18 +173,25 @@ export async function updateRecord(
 }
 
 /**
- * delete (DESIGN.md §5): read → delete the record (conditionally where the store can) → remove its
- * index entries in one batched request → release its claims. Requests: 1 GET + 1 DELETE + 1 batched
- * DeleteObjects + one conditional release per unique value held. The cached entry, if any, is
- * forgotten whatever the outcome (a conflict means it may be stale).
+ * delete (DESIGN.md §5): read → delete the record conditionally → remove its index entries in one
+ * batched request → release its claims. Where the store ignores conditional DELETE (Ceph RGW), the
+ * record is first replaced by a tombstone with compare-and-swap (so a concurrent update makes the
+ * delete fail instead of being erased), then deleted. Requests: 1 GET + 1 DELETE (+1 PUT for the
+ * tombstone) + 1 batched DeleteObjects + one conditional release per unique value held. The cached
+ * entry, if any, is forgotten whatever the outcome (a conflict means it may be stale).
  */
 export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void> {
   const { record } = raw
   const write = core.beginWrite(record.id)
+  const key = core.layout.recordKey(record.id)
   try {
-    await core.store.delete(core.layout.recordKey(record.id), { ifMatch: raw.etag })
+    if (core.store.capabilities.conditionalDelete) await core.store.delete(key, { ifMatch: raw.etag })
+    else {
+      await writeTombstone(core, record.id, raw.etag)
+      await core.store.delete(key)
+    }
   } catch (error) {
-    if (isS3verlessError(error, 'store.preconditionFailed')) {
+    if (isS3verlessError(error, 'store.preconditionFailed') || isS3verlessError(error, 'model.conflict')) {
       throw new ConflictError(core.model.name, record.id, {
         cause: error,
         message: `${core.model.name} ${record.id} changed while it was being deleted; re-read it and try again`,
@@ -199,4 +206,17 @@ export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void
     removeEntries(core, indexKeysOf(core.layout, core.plan, record)),
     releaseAll(core, record, Object.fromEntries(held.map((f) => [f, raw.meta.claims?.[f]]))),
   ])
+}
+
+/** Replaces a record by a tombstone under compare-and-swap (a lost answer is settled by re-reading). */
+async function writeTombstone(core: RepoCore, id: string, etag: string): Promise<void> {
+  const key = core.layout.recordKey(id)
+  const w = writeToken()
+  try {
+    await core.store.put(key, tombstoneBody(w), { ifMatch: etag, contentType: 'application/json' })
+  } catch (error) {
+    if (!isS3verlessError(error, 'store.conflict') && !isS3verlessError(error, 'store.unavailable')) throw error
+    const now = await core.store.get(key).catch(() => null)
+    if (!now || !new TextDecoder().decode(now.body).includes(w)) throw error
+  }
 }

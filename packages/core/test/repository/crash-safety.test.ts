@@ -8,9 +8,9 @@ const LEASE = 30_000
  * A database on a memory store whose clock the test moves, and a way to "crash" after k requests.
  * The index catalog is read first (once per process in real life), so steps count only the operation.
  */
-async function crashable() {
+async function crashable(conditionalDelete = true) {
   let clock = Date.parse('2026-01-01T00:00:00Z')
-  const env = setup({ now: () => clock, leaseMs: LEASE })
+  const env = setup({ now: () => clock, leaseMs: LEASE, conditionalDelete })
   await env.products.indexStatus()
   return {
     ...env,
@@ -42,8 +42,17 @@ async function assertRepairs(env: Awaited<ReturnType<typeof crashable>>) {
   const repaired = await env.products.verify({ repair: true })
   expect(repaired.repaired.indexEntriesRemoved).toBe(report.danglingIndexEntries.length)
   expect(repaired.repaired.claimsReleased).toBe(report.staleClaims.length)
+  expect(repaired.repaired.tombstonesRemoved).toBe(report.tombstones.length)
   const clean = await env.products.verify()
-  expect(clean).toMatchObject({ danglingIndexEntries: [], staleClaims: [], missingIndexEntries: [], missingClaims: [], inFlight: [] })
+  expect(clean).toMatchObject({
+    danglingIndexEntries: [],
+    staleClaims: [],
+    missingIndexEntries: [],
+    missingClaims: [],
+    inFlight: [],
+    tombstones: [],
+  })
+  expect(env.memory.keys().filter((k) => k.startsWith('s3verless-data/products/'))).toHaveLength(clean.records)
   return report
 }
 
@@ -51,8 +60,9 @@ async function assertRepairs(env: Awaited<ReturnType<typeof crashable>>) {
 async function crashAtEveryStep(
   prepare: (env: Awaited<ReturnType<typeof crashable>>) => Promise<() => Promise<unknown>>,
   check: (env: Awaited<ReturnType<typeof crashable>>, k: number) => Promise<void>,
+  conditionalDelete = true,
 ) {
-  const probe = await crashable()
+  const probe = await crashable(conditionalDelete)
   const op = await prepare(probe)
   probe.store.reset()
   await op()
@@ -60,7 +70,7 @@ async function crashAtEveryStep(
   expect(steps).toBeGreaterThan(2)
   let leftovers = 0
   for (let k = 0; k < steps; k++) {
-    const env = await crashable()
+    const env = await crashable(conditionalDelete)
     const run = await prepare(env)
     const stop = env.crashAfter(k)
     // Crashes after the record write resolve: the write happened, only its clean-up died.
@@ -70,7 +80,7 @@ async function crashAtEveryStep(
     await assertNothingMissed(env)
     await check(env, k)
     const report = await assertRepairs(env)
-    leftovers += report.danglingIndexEntries.length + report.staleClaims.length
+    leftovers += report.danglingIndexEntries.length + report.staleClaims.length + report.tombstones.length
   }
   return { steps, leftovers }
 }
@@ -116,7 +126,10 @@ describe('crash safety (a writer dies between any two requests)', () => {
     )
   })
 
-  it('delete: the record is either fully present or gone, and its values become reusable', async () => {
+  it.each([
+    ['a store with conditional DELETE', true],
+    ['a store without (like Ceph RGW: tombstone first)', false],
+  ])('delete on %s: the record is either fully present or gone, and its values become reusable', async (_, conditionalDelete) => {
     await crashAtEveryStep(
       async (env) => {
         const p = await env.products.create(lamp({ sku: 'D-1', price: 3 }))
@@ -128,6 +141,7 @@ describe('crash safety (a writer dies between any two requests)', () => {
         if (left.length === 0) expect((await env.products.create(lamp({ sku: 'D-1' }))).sku).toBe('D-1')
         else expect((await env.products.create(lamp({ sku: 'D-1' })).catch((e) => e)).code).toBe('model.unique')
       },
+      conditionalDelete,
     )
   })
 

@@ -25,9 +25,11 @@ export const Book = defineModel(z.object({ title: z.string(), authorId: z.string
 })
 
 /** A fresh database on an instrumented memory store (counts requests). */
-export function setup(options: { leaseMs?: number; now?: () => number } = {}) {
+export function setup(options: { leaseMs?: number; now?: () => number; conditionalDelete?: boolean } = {}) {
   const memory = memoryStore(options.now ? { now: options.now } : {})
-  const store = instrumentStore(memory)
+  // Like Ceph RGW, a store may ignore conditional DELETE: the repository then deletes through a tombstone.
+  const base = options.conditionalDelete === false ? { ...memory, capabilities: { conditionalDelete: false } } : memory
+  const store = instrumentStore(base)
   const db = createDatabase({
     store,
     models: [Product, Author, Book],
