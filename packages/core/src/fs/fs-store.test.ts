@@ -53,6 +53,40 @@ describe('fsStore crash safety', () => {
     expect(readdirSync(join(root, 'tmp'))).toEqual([])
   })
 
+  it('makes compare-and-swap atomic across two stores on one folder: no increment is lost', async () => {
+    const root = fresh()
+    const stores = [fsStore({ root, durable: false }), fsStore({ root, durable: false })]
+    await stores[0]!.put('counter', '0')
+    const increment = async (store: (typeof stores)[number]) => {
+      for (;;) {
+        const current = await store.get('counter')
+        const next = String(Number(new TextDecoder().decode(current?.body)) + 1)
+        try {
+          return await store.put('counter', next, { ifMatch: current?.etag as string })
+        } catch {
+          // lost the race: read again
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 40 }, (_, i) => increment(stores[i % 2]!)))
+    expect(new TextDecoder().decode((await stores[1]!.get('counter'))?.body)).toBe('40')
+    expect(readdirSync(join(root, 'locks'))).toEqual([])
+  })
+
+  it('breaks a lock file left by a crashed process once it is stale', async () => {
+    const root = fresh()
+    const store = fsStore({ root, durable: false })
+    await store.put('k', 'v1')
+    const { createHash } = await import('node:crypto')
+    const lock = join(root, 'locks', `${createHash('sha256').update('k').digest('hex')}.lock`)
+    writeFileSync(lock, '')
+    const old = new Date(Date.now() - 60_000)
+    const { utimesSync } = await import('node:fs')
+    utimesSync(lock, old, old)
+    await store.put('k', 'v2')
+    expect(new TextDecoder().decode((await store.get('k'))?.body)).toBe('v2')
+  })
+
   it('removes folders left empty by deletes', async () => {
     const root = fresh()
     const store = fsStore({ root })

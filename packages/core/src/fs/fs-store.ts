@@ -8,6 +8,7 @@ import { unquoteEtag } from '../store/etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from '../store/keys.js'
 import { pageFromSorted } from '../store/sorted-listing.js'
 import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
+import { FileLocks } from './file-lock.js'
 import { KeyLock } from './key-lock.js'
 import { DIR_SUFFIX, decodeSegment, encodeSegment, isHashedName, keyToPath, NAME_SUFFIX, OBJECT_SUFFIX } from './key-paths.js'
 
@@ -25,8 +26,8 @@ const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as 
  * An object store on the local file system: the embedded default for development and the demo.
  * Same semantics as S3 (byte-order listing, conditional writes, cursors). Every write goes to a
  * temporary file that is renamed into place, so a crash leaves either the old or the new object,
- * never a torn one. Conditional writes are atomic among callers in one process; create-if-absent
- * (`ifNoneMatch: '*'`) is atomic across processes too (it uses `link`, which fails on an existing file).
+ * never a torn one. Writes and deletes of one key take a per-key lock (in memory, then a lock file
+ * created with O_EXCL), so conditional writes are atomic across processes sharing the folder too.
  * Node only: import from `@s3verless/core/fs`.
  * @example
  * const store = fsStore({ root: './.s3verless-data' })
@@ -36,9 +37,16 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
   const tmpDir = join(options.root, 'tmp')
   const durable = options.durable ?? true
   const locks = new KeyLock()
+  const fileLocks = new FileLocks(join(options.root, 'locks'))
+  /** Serialises writes of one key: within this process, then across processes through a lock file. */
+  const exclusive = <T>(key: string, work: () => Promise<T>) => locks.run(key, () => fileLocks.run(key, work))
   let ready: Promise<void> | undefined
   const init = () => {
-    ready ??= Promise.all([fsp.mkdir(objectsDir, { recursive: true }), fsp.mkdir(tmpDir, { recursive: true })]).then(() => undefined)
+    ready ??= Promise.all([
+      fsp.mkdir(objectsDir, { recursive: true }),
+      fsp.mkdir(tmpDir, { recursive: true }),
+      fsp.mkdir(join(options.root, 'locks'), { recursive: true }),
+    ]).then(() => undefined)
     return ready
   }
 
@@ -191,7 +199,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       assertPutConditions(key, opts)
       await init()
       const bytes = toBytes(body)
-      return locks.run(key, async () => {
+      return exclusive(key, async () => {
         const { file } = pathOf(key)
         if (opts.ifMatch !== undefined) {
           const current = await statEtag(file)
@@ -208,7 +216,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
     async delete(key, opts = {}) {
       assertValidKey('delete', key)
       await init()
-      await locks.run(key, async () => {
+      await exclusive(key, async () => {
         const { dir, file } = pathOf(key)
         if (opts.ifMatch !== undefined) {
           const current = await statEtag(file)
@@ -230,15 +238,13 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       const errors: { key: string; code: string; message: string }[] = []
       await Promise.all(
         keys.map((key) =>
-          locks
-            .run(key, async () => {
-              const { dir, file } = pathOf(key)
-              await fsp.unlink(file).catch((e) => {
-                if (!isCode(e, 'ENOENT', 'ENOTDIR')) throw e
-              })
-              await pruneEmpty(dir)
+          exclusive(key, async () => {
+            const { dir, file } = pathOf(key)
+            await fsp.unlink(file).catch((e) => {
+              if (!isCode(e, 'ENOENT', 'ENOTDIR')) throw e
             })
-            .catch((e: Error) => errors.push({ key, code: 'InternalError', message: e.message })),
+            await pruneEmpty(dir)
+          }).catch((e: Error) => errors.push({ key, code: 'InternalError', message: e.message })),
         ),
       )
       const failed = new Set(errors.map((e) => e.key))
