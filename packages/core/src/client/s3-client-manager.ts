@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
-import { requireSetting, type S3verlessSettings } from '../settings/settings.js'
+import { SettingsError } from '../errors.js'
+import type { S3verlessSettings } from '../settings/settings.js'
 import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import type { RetryOptions } from '../store/retry.js'
 import { type S3Store, s3Store } from '../store/s3-store.js'
@@ -116,10 +117,12 @@ export class S3ClientManager {
    * @throws SettingsError when no bucket is given or configured.
    */
   store(bucket?: string): S3Store {
-    const name =
-      bucket ??
-      this.options.bucket ??
-      requireSetting({ awsBucketName: undefined } as unknown as S3verlessSettings, 'awsBucketName', 'an S3 store')
+    const name = bucket ?? this.options.bucket
+    if (!name) {
+      throw new SettingsError('AWS_BUCKET_NAME is required for an S3 store but is not set (or pass a bucket to store())', {
+        details: { variables: ['AWS_BUCKET_NAME'] },
+      })
+    }
     const shared = this.acquire()
     return s3Store({
       client: shared.client,
