@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import { S3ClientManager } from '../client/s3-client-manager.js'
+import { isS3verlessError } from '../errors.js'
 import type { InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
 import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import { s3Store } from '../store/s3-store.js'
@@ -70,8 +71,12 @@ export class S3DataService<M extends Model> {
 
   /** Updates a record; `null` when it does not exist. @throws ValidationError, UniqueConstraintError, ConflictError */
   async update(client: S3ClientLike, id: string, data: InferUpdate<M>): Promise<Stored<InferRecord<M>> | null> {
-    if (!(await this.repo(client).exists(id))) return null
-    return this.repo(client).update(id, data)
+    try {
+      return await this.repo(client).update(id, data)
+    } catch (error) {
+      if (isS3verlessError(error, 'model.notFound')) return null
+      throw error
+    }
   }
 
   /** Deletes a record; false when it did not exist. */
