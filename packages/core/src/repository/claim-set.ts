@@ -1,8 +1,8 @@
-import { UniqueConstraintError } from '../model/model-errors.js'
 import { allOrFirstError } from './concurrency.js'
 import { fieldValue } from './index-entries.js'
+import type { ClaimRef, RecordMeta } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
-import { claimUnique, holdsClaim, releaseUnique, renewUnique } from './unique-claims.js'
+import { claimUnique, releaseUnique, renewUnique } from './unique-claims.js'
 
 type Rec = Record<string, unknown> & { id: string }
 
@@ -10,53 +10,54 @@ type Rec = Record<string, unknown> & { id: string }
 export const claimedFields = (core: RepoCore, record: Rec, fields: readonly string[] = core.model.unique): string[] =>
   fields.filter((f) => fieldValue(record, f) !== null)
 
-/** Claims each field in parallel; if any claim fails, releases the ones that succeeded and rethrows. */
-export async function claimAll(core: RepoCore, record: Rec, fields: readonly string[]): Promise<Record<string, string>> {
-  const settled = await Promise.allSettled(fields.map((f) => claimUnique(core.claims, f, fieldValue(record, f), record.id)))
+/** How a record's bookkeeping remembers its claim on `field` (older records kept only the etag). */
+export function claimRef(meta: RecordMeta, field: string): ClaimRef | undefined {
+  const ref = meta.claims?.[field]
+  return typeof ref === 'string' ? { e: ref } : ref
+}
+
+/**
+ * Claims each field in parallel for the write whose token is `w` and returns field → etag. If any
+ * claim fails, the ones that succeeded (all versions this write made) are released and the error rethrown.
+ */
+export async function claimAll(
+  core: RepoCore,
+  record: Rec,
+  fields: readonly string[],
+  w: string,
+  superseded: Readonly<Record<string, string>> = {},
+): Promise<Record<string, string>> {
+  const settled = await Promise.allSettled(
+    fields.map((f) => claimUnique(core.claims, f, fieldValue(record, f), record.id, w, superseded[f])),
+  )
   const etags: Record<string, string> = {}
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') etags[fields[i] as string] = s.value
   })
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
   if (failed) {
-    await releaseAll(core, record, etags).catch(() => undefined)
+    await releaseAll(core, record, refsOf(etags, w)).catch(() => undefined)
     throw failed.reason
   }
   return etags
 }
 
-/** Releases the given claims (field → etag) of `record`, each only if still ours. */
-export async function releaseAll(core: RepoCore, record: Rec, etags: Record<string, string | undefined>): Promise<void> {
-  await allOrFirstError(Object.entries(etags).map(([f, etag]) => releaseUnique(core.claims, f, fieldValue(record, f), record.id, etag)))
+/** field → etag claims made by write `w`, as the record remembers them. */
+export const refsOf = (etags: Record<string, string>, w: string): Record<string, ClaimRef> =>
+  Object.fromEntries(Object.entries(etags).map(([f, e]) => [f, { e, w }]))
+
+/** Releases the given claims of `record`, each only if it is still the version its write made. */
+export async function releaseAll(core: RepoCore, record: Rec, refs: Record<string, ClaimRef | undefined>): Promise<void> {
+  await allOrFirstError(Object.entries(refs).map(([f, ref]) => releaseUnique(core.claims, f, fieldValue(record, f), record.id, ref)))
 }
 
 /**
- * The slow-writer guard of the claim lease. Before writing the record: if more than half the lease has
- * passed since the claims were made, renew them (compare-and-swap), so no other writer can judge them
- * abandoned; a claim lost meanwhile fails the write. Returns the current etags.
+ * Renews every claim write `w` made (compare-and-swap to a new version), restarting their leases.
+ * Returns the new etags. @throws UniqueConstraintError for a claim another write took over.
  */
-export async function renewIfSlow(
-  core: RepoCore,
-  record: Rec,
-  etags: Record<string, string>,
-  since: number,
-): Promise<Record<string, string>> {
-  if (Object.keys(etags).length === 0 || performance.now() - since < core.settings.leaseMs / 2) return etags
+export async function renewAll(core: RepoCore, record: Rec, etags: Record<string, string>, w: string): Promise<Record<string, string>> {
   const renewed = await allOrFirstError(
-    Object.entries(etags).map(async ([f, etag]) => [f, await renewUnique(core.claims, f, fieldValue(record, f), record.id, etag)] as const),
+    Object.entries(etags).map(async ([f, e]) => [f, await renewUnique(core.claims, f, fieldValue(record, f), record.id, w, e)] as const),
   )
   return Object.fromEntries(renewed)
-}
-
-/**
- * After the record is written: if writing it took longer than the lease, re-read the claims before
- * acknowledging. @throws UniqueConstraintError for a claim another writer took over.
- */
-export async function confirmIfSlow(core: RepoCore, record: Rec, etags: Record<string, string>, since: number): Promise<void> {
-  if (Object.keys(etags).length === 0 || performance.now() - since < core.settings.leaseMs) return
-  for (const f of Object.keys(etags)) {
-    if (!(await holdsClaim(core.claims, f, fieldValue(record, f), record.id))) {
-      throw new UniqueConstraintError(core.model.name, f, fieldValue(record, f), { details: { lostClaim: true } })
-    }
-  }
 }

@@ -1,8 +1,10 @@
 import { isS3verlessError } from '../errors.js'
 import { encodeValue, type IndexValue } from '../model/value-encoding.js'
+import { deleteAll } from '../store/store-helpers.js'
 import type { ListedObject } from '../store/types.js'
 import { mapLimit } from './concurrency.js'
-import { fieldValue } from './index-entries.js'
+import { writeEntries } from './entries-io.js'
+import { fieldValue, indexKeysOf } from './index-entries.js'
 import type { RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 
@@ -12,6 +14,10 @@ export interface IndexHit {
   key: string
   /** The encoded value in the key. */
   encoded: string
+  /** The token of the write that made the entry (absent for token-less entries). */
+  token?: string
+  /** The entry's etag, when the listing gives it: a removal is judged on this version only. */
+  etag?: string
   ageMs: number
 }
 
@@ -30,7 +36,7 @@ export async function* listIndex(
     })
     for (const object of page.objects) {
       const parsed = core.layout.parseIndexKey(field, object.key, options.descending)
-      if (parsed) yield { ...parsed, key: object.key, ageMs: age(object, page.serverTime) }
+      if (parsed) yield { ...parsed, key: object.key, ageMs: age(object, page.serverTime), ...(object.etag ? { etag: object.etag } : {}) }
     }
     cursor = page.cursor
   } while (cursor)
@@ -40,8 +46,10 @@ const age = (object: ListedObject, serverTime: Date) => serverTime.getTime() - o
 
 /**
  * Reads the records that index hits name, in parallel (bounded). The result is aligned with `hits`:
- * the record where it really holds the entry's value (`holds`), otherwise `null`. A dangling entry
- * older than the lease is deleted on the spot. Unreadable records are reported through `onCorrupt`.
+ * the record where it really holds the entry's value (`holds`), otherwise `null`. An entry the
+ * record does not need (its value or its write token is not the record's) that is older than the
+ * lease is removed on the spot: see {@link removeUnneededEntries}. Unreadable records are reported
+ * through `onCorrupt`.
  */
 export async function readHits(
   core: RepoCore,
@@ -49,18 +57,17 @@ export async function readHits(
   holds: (record: RawRecord['record'], hit: IndexHit) => boolean,
   options: { fresh?: boolean; onCorrupt?: (key: string, error: unknown) => void } = {},
 ): Promise<(RawRecord | null)[]> {
-  const dangling: string[] = []
+  const unneeded: EntryVersion[] = []
   const read = (id: string) => (options.fresh ? core.readFresh(id) : core.read(id))
   const results = await mapLimit(hits, core.settings.concurrency, async (hit) => {
     try {
-      const raw = await read(hit.id)
-      if (raw && holds(raw.record, hit)) return raw
-      if (hit.ageMs > core.settings.leaseMs) {
-        // Before deleting an entry as stale, make sure a cached record did not mislead us.
-        const current = core.cache && !options.fresh ? await core.readFresh(hit.id) : raw
-        if (current && holds(current.record, hit)) return current
-        dangling.push(hit.key)
-      }
+      const old = hit.ageMs > core.settings.leaseMs
+      let raw = await read(hit.id)
+      // Before judging an old entry unneeded, make sure a cached record did not mislead us.
+      if (old && !(raw && needsEntry(core, raw, hit.key)) && core.cache && !options.fresh) raw = await core.readFresh(hit.id)
+      const result = raw && holds(raw.record, hit) ? raw : null
+      if (old && !(raw && needsEntry(core, raw, hit.key))) unneeded.push(hit)
+      return result
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) {
         options.onCorrupt?.(core.layout.recordKey(hit.id), error)
@@ -70,8 +77,71 @@ export async function readHits(
     }
     return null
   })
-  if (dangling.length > 0) await core.store.deleteMany(dangling.slice(0, 1000)).catch(() => undefined)
+  if (unneeded.length > 0) await removeUnneededEntries(core, unneeded.slice(0, 1000)).catch(() => undefined)
   return results
+}
+
+/** Whether the stored record needs the index entry `key` (it is one of its keys, token included). */
+export function needsEntry(core: RepoCore, raw: RawRecord, key: string): boolean {
+  return indexKeysOf(core.layout, core.plan, raw.record, raw.meta.ix ?? {}).includes(key)
+}
+
+/** An index entry as listed: its key and (where the listing gives it) its etag. */
+export interface EntryVersion {
+  key: string
+  etag?: string
+}
+
+/**
+ * Removes index entries judged unneeded (their record, read after the listing, does not need them)
+ * and older than the lease. A write slow enough to land after that judgement puts its entries back
+ * after landing, with a new body: so where the store deletes conditionally, each entry is deleted
+ * only if it is still the version listed (one DELETE each), and a rewrite either came first (the
+ * delete fails) or comes after (the entry is back). Elsewhere (Ceph RGW) the entries go in one
+ * batched request, then their records are read again and any entry a record needs after all is put
+ * back (1 GET per record named); a crash between those two steps is the one window in which a
+ * record that landed at that very moment can be left without an entry until the next `verify`.
+ * Returns how many were removed for good.
+ */
+export async function removeUnneededEntries(core: RepoCore, entries: readonly EntryVersion[]): Promise<number> {
+  if (entries.length === 0) return 0
+  if (core.store.capabilities.conditionalDelete && entries.every((e) => e.etag !== undefined)) {
+    const removed = await mapLimit(entries, core.settings.concurrency, (e) =>
+      core.store.delete(e.key, { ifMatch: e.etag as string }).then(
+        () => 1,
+        (error) => {
+          if (isS3verlessError(error, 'store.preconditionFailed')) return 0
+          throw error
+        },
+      ),
+    )
+    return removed.reduce((a, b) => a + b, 0)
+  }
+  const keys = entries.map((e) => e.key)
+  const removed = await deleteAll(core.store, keys)
+  const byId = new Map<string, string[]>()
+  for (const key of keys) {
+    const id = entryId(core, key)
+    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), key])
+  }
+  const back: string[] = []
+  await mapLimit([...byId], core.settings.concurrency, async ([id, keysOfId]) => {
+    const raw = await core.readFresh(id).catch(() => null)
+    if (raw) back.push(...keysOfId.filter((k) => needsEntry(core, raw, k)))
+  })
+  await writeEntries(core, back, true)
+  return removed - back.length
+}
+
+/** The record id an index key of this model names. */
+export function entryId(core: RepoCore, key: string): string | undefined {
+  for (const descending of [false, true]) {
+    const root = descending ? core.layout.descIndexRoot : core.layout.indexRoot
+    if (!key.startsWith(root)) continue
+    const field = key.slice(root.length).split('/')[0] as string
+    return core.layout.parseIndexKey(field, key, descending)?.id
+  }
+  return undefined
 }
 
 /**
@@ -88,5 +158,7 @@ export async function findByIndex(
   const hits: IndexHit[] = []
   for await (const hit of listIndex(core, field, core.layout.indexValuePrefix(field, encoded))) hits.push(hit)
   const read = await readHits(core, hits, (record) => encodeValue(fieldValue(record, field)) === encoded, options)
-  return read.filter((r): r is RawRecord => r !== null)
+  // One record can have two entries for a moment (a write in flight, a leftover): each record once.
+  const seen = new Set<string>()
+  return read.filter((r): r is RawRecord => r !== null && !seen.has(r.record.id) && seen.add(r.record.id) !== undefined)
 }

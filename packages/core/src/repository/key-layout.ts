@@ -4,8 +4,11 @@ import type { Model } from '../model/define-model.js'
  * Where a model's objects live in the bucket (DESIGN.md §4):
  * - `{base}{plural}/{id}.json`                          the record
  * - `{base}_unique/{plural}/{field}/{enc(value)}`       unique claim, body `{"id": …}`
- * - `{base}_index/{plural}/{field}/{enc(value)}/{id}`   index entry (empty body)
- * - `{base}_index_desc/{plural}/{field}/{enc↓(value)}/{id}`  descending index entry
+ * - `{base}_index/{plural}/{field}/{enc(value)}/{id}.{token}`   index entry (empty body)
+ * - `{base}_index_desc/{plural}/{field}/{enc↓(value)}/{id}.{token}`  descending index entry
+ *
+ * The `.{token}` of an entry names the write that made it (see `RecordMeta.ix`); entries written
+ * before tokens existed (and by `reindex` for records without tokens) have none.
  */
 export class KeyLayout {
   readonly recordPrefix: string
@@ -49,20 +52,26 @@ export class KeyLayout {
   /**
    * An index entry's key. In a descending index the id is stored inverted (each hex digit d → f−d), so
    * records with equal values also list newest first: the exact reverse of the ascending index.
+   * `token` (the writing write's, see `RecordMeta.ix`) makes the key unique to one version of the record.
    */
-  indexKey(field: string, encoded: string, id: string, descending = false): string {
-    return `${this.indexValuePrefix(field, encoded, descending)}${descending ? invertId(id) : id}`
+  indexKey(field: string, encoded: string, id: string, descending = false, token?: string): string {
+    const name = descending ? invertId(id) : id
+    return `${this.indexValuePrefix(field, encoded, descending)}${token ? `${name}.${token}` : name}`
   }
 
-  /** Splits an index key under `field` into its encoded value and record id. */
-  parseIndexKey(field: string, key: string, descending = false): { encoded: string; id: string } | undefined {
+  /** Splits an index key under `field` into its encoded value, record id and write token (if any). */
+  parseIndexKey(field: string, key: string, descending = false): { encoded: string; id: string; token?: string } | undefined {
     const prefix = this.indexFieldPrefix(field, descending)
     if (!key.startsWith(prefix)) return undefined
     const rest = key.slice(prefix.length)
     const slash = rest.lastIndexOf('/')
     if (slash <= 0) return undefined
-    const id = rest.slice(slash + 1)
-    return { encoded: rest.slice(0, slash), id: descending ? invertId(id) : id }
+    const name = rest.slice(slash + 1)
+    const dot = name.indexOf('.')
+    const stored = dot < 0 ? name : name.slice(0, dot)
+    const id = descending ? invertId(stored) : stored
+    const encoded = rest.slice(0, slash)
+    return dot < 0 ? { encoded, id } : { encoded, id, token: name.slice(dot + 1) }
   }
 }
 

@@ -45,10 +45,10 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new RangeError(`${core.model.name}: limit must be an integer from 1 to 1000, got ${limit}`)
   }
-  if (options.marker !== undefined) core.checkId(options.marker)
+  const marker = options.marker !== undefined ? core.normalizeId(options.marker) : undefined
   const page = await core.store.list(core.layout.recordPrefix, {
     limit,
-    ...(options.marker !== undefined ? { startAfter: core.layout.recordKey(options.marker) } : {}),
+    ...(marker !== undefined ? { startAfter: core.layout.recordKey(marker) } : {}),
   })
   const skipped: SkippedRecord[] = []
   const ids: string[] = []

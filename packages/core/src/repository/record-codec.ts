@@ -10,8 +10,30 @@ export interface RecordMeta {
   deleted?: boolean
   /** Token of the write that produced this version: lets a writer recognise its own write after a lost answer. */
   w?: string
-  /** Etag of each unique claim this record holds, by field: releases them with a conditional write. */
-  claims?: Record<string, string>
+  /**
+   * Each unique claim this record holds, by field: the claim's etag and the token of the write that
+   * made it, so it is released with a conditional write and never mistaken for another write's claim.
+   * (Records written before tokens existed keep only the etag, as a string.)
+   */
+  claims?: Record<string, ClaimRef | string>
+  /**
+   * Token in the keys of this record's index entries, by field (`{enc}/{id}.{token}`): the token of
+   * the write that last changed the field. Entries of other versions carry other tokens, so removing
+   * them can never remove an entry this version needs. Absent for a field: token-less legacy keys.
+   */
+  ix?: Record<string, string>
+  /**
+   * Claims the write of this version gave up, by field: the token of the write that had made each.
+   * Those writes landed and were replaced, so the next write of this record may take such a claim
+   * over at once, even while the release is still under way.
+   */
+  rel?: Record<string, string>
+}
+
+/** How a record remembers a claim it holds: the claim's etag and the token of the write that made it. */
+export interface ClaimRef {
+  e: string
+  w?: string
 }
 
 /** What a tombstone decodes to; callers check `meta.deleted` and treat it as missing. */

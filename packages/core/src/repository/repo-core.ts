@@ -68,6 +68,15 @@ export class RepoCore {
   }
 
   /**
+   * The canonical (lower-case) form of an id, as records are stored and listed under it.
+   * @throws InvalidIdError (before any request) unless `id` is a UUID.
+   */
+  normalizeId(id: unknown): string {
+    this.checkId(id)
+    return id.toLowerCase()
+  }
+
+  /**
    * Reads one record; `null` when missing. Without a cache: 1 GET. With one: 0 requests for a fresh
    * `'ttl'` entry, 1 conditional GET for any other entry, 1 GET otherwise (see `RecordCacheMode`).
    * @throws CorruptRecordError for an unreadable one.

@@ -9,12 +9,13 @@ import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
 import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateInput, withEtag } from './record-codec.js'
+import { deleteRecord } from './record-removal.js'
 import type { CoreOf } from './relations-ops.js'
 import { applyDeleteRules, loadRelation } from './relations-ops.js'
 import type { RepoCore } from './repo-core.js'
 import { claimHolder } from './unique-claims.js'
 import { type VerifyOptions, type VerifyReport, verifyModel } from './verify.js'
-import { type ConditionalOptions, createRecord, deleteRecord, readForWrite, updateRecord } from './write-protocol.js'
+import { type ConditionalOptions, createRecord, readForWrite, updateRecord } from './write-protocol.js'
 
 /** A record as returned by reads and writes, with its etag (non-enumerable: JSON and spreads leave it out). */
 export type Stored<T> = T & { readonly $etag: string }
@@ -91,21 +92,26 @@ export class Repository<M extends Model> {
     }
     if (issues.length > 0) throw new ValidationError(this.model.name, issues)
     const created: (Stored<InferRecord<M>> | undefined)[] = new Array(inputs.length)
-    try {
-      await mapLimit(inputs, this.core.settings.concurrency, async (input, i) => {
+    let failure: { error: unknown } | undefined
+    // After the first failure no further create starts; the ones under way finish, then all are undone.
+    await mapLimit(inputs, this.core.settings.concurrency, async (input, i) => {
+      if (failure) return
+      try {
         created[i] = await this.create(input)
-      })
-    } catch (error) {
+      } catch (error) {
+        failure ??= { error }
+      }
+    })
+    if (failure) {
       await Promise.allSettled(created.filter((r) => r !== undefined).map((r) => this.delete(r.id)))
-      throw error
+      throw failure.error
     }
     return created as Stored<InferRecord<M>>[]
   }
 
   /** The record, or `null`. 1 GET. @throws InvalidIdError (before any request), CorruptRecordError naming the key */
   async get(id: string): Promise<Stored<InferRecord<M>> | null> {
-    this.core.checkId(id)
-    const raw = await this.core.read(id)
+    const raw = await this.core.read(this.core.normalizeId(id))
     return raw ? stored(raw) : null
   }
 
@@ -118,15 +124,15 @@ export class Repository<M extends Model> {
 
   /** Reads many records in parallel (bounded); missing ids are left out. */
   async getMany(ids: readonly string[]): Promise<Stored<InferRecord<M>>[]> {
-    for (const id of ids) this.core.checkId(id)
-    return (await readMany(this.core, ids)).map((raw) => stored(raw))
+    const normalized = ids.map((id) => this.core.normalizeId(id))
+    return (await readMany(this.core, normalized)).map((raw) => stored(raw))
   }
 
   /** Whether a record exists: 1 GET (none with a fresh `'ttl'` cache entry). A record being deleted does not. */
   async exists(id: string): Promise<boolean> {
-    this.core.checkId(id)
+    const normalized = this.core.normalizeId(id)
     try {
-      return (await this.core.read(id)) !== null
+      return (await this.core.read(normalized)) !== null
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) return true // there is an object, just an unreadable one
       throw error

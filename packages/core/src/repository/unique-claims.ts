@@ -1,10 +1,11 @@
 import { isS3verlessError } from '../errors.js'
 import type { Model } from '../model/define-model.js'
-import { UniqueConstraintError } from '../model/model-errors.js'
+import { ConflictError, UniqueConstraintError } from '../model/model-errors.js'
 import { encodeValue, type IndexValue } from '../model/value-encoding.js'
 import { fromUtf8 } from '../store/bytes.js'
 import type { ObjectStore, StoredObject } from '../store/types.js'
 import type { KeyLayout } from './key-layout.js'
+import type { ClaimRef } from './record-codec.js'
 
 /** What a repository needs to manage its unique claims. */
 export interface ClaimContext {
@@ -17,9 +18,14 @@ export interface ClaimContext {
   holderHolds(id: string, field: string, encoded: string): Promise<boolean>
 }
 
-/** A unique claim: `{ "id": … }` names its holder; `{ "released": true }` is a free claim left behind. */
+/**
+ * A unique claim's body. `{ id, w, n? }`: held for record `id` by the write whose token is `w` (`n`
+ * makes a renewal a new version); `{ released: true }`: free, left behind where a store cannot
+ * delete conditionally. Claims written before tokens existed have only `id`.
+ */
 interface ClaimBody {
   id?: string
+  w?: string
   released?: boolean
 }
 
@@ -35,96 +41,133 @@ function parseClaim(object: StoredObject): ClaimBody {
   }
 }
 
-const claimBody = (id: string) => JSON.stringify({ id })
+const claimBody = (id: string, w: string, renewal?: string) => JSON.stringify(renewal ? { id, w, n: renewal } : { id, w })
 const RELEASED = JSON.stringify({ released: true })
+const ageOf = (object: StoredObject) => object.serverTime.getTime() - object.lastModified.getTime()
+
+/** A put whose answer was lost may have landed: it did when the claim now carries our token. */
+async function putClaim(ctx: ClaimContext, key: string, body: string, w: string, condition: { ifMatch: string } | { ifNoneMatch: '*' }) {
+  try {
+    return (await ctx.store.put(key, body, condition)).etag
+  } catch (error) {
+    if (!isConflict(error)) throw error
+    const now = await ctx.store.get(key)
+    if (now && parseClaim(now).w === w && now.body.length === body.length && fromUtf8(now.body) === body) return now.etag
+    throw error
+  }
+}
 
 /**
- * Claims `field = value` for record `id` and returns the claim's etag. Create-if-absent; when a claim
- * exists it is taken over (compare-and-swap on its etag) only if it was released, or its holder no
- * longer holds the value AND the claim is older than the lease by the store's clock (a younger one
- * may belong to a write in flight).
- * @throws UniqueConstraintError naming the field and value.
+ * Claims `field = value` for record `id` on behalf of the write whose token is `w`, and returns the
+ * claim's etag: a version of the claim that only this write made, so no other write's rollback or
+ * cleanup can release it. Create-if-absent; an existing claim is taken over (compare-and-swap on the
+ * etag it was judged by) only if it was released, or its holder no longer holds the value AND the
+ * claim is older than the lease by the store's clock (a younger one may belong to a write in flight).
+ * A claim is never shared, not even between two writes of one record; but a claim of this record
+ * made by the write `superseded` (which the record's current version says it is releasing: that
+ * write landed and was replaced) is free to take.
+ * @throws UniqueConstraintError naming the field and value (`inFlight` when a young claim blocks it);
+ *   ConflictError when another write of the same record holds the claim (that record is changing).
  */
-export async function claimUnique(ctx: ClaimContext, field: string, value: IndexValue, id: string): Promise<string> {
+export async function claimUnique(
+  ctx: ClaimContext,
+  field: string,
+  value: IndexValue,
+  id: string,
+  w: string,
+  superseded?: string,
+): Promise<string> {
   const encoded = encodeValue(value)
   const key = ctx.layout.claimKey(field, encoded)
+  const mine = claimBody(id, w)
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      return (await ctx.store.put(key, claimBody(id), { ifNoneMatch: '*' })).etag
+      return await putClaim(ctx, key, mine, w, { ifNoneMatch: '*' })
     } catch (error) {
       if (!isPrecondition(error) && !isConflict(error)) throw error
     }
     const existing = await ctx.store.get(key)
     if (!existing) continue
     const body = parseClaim(existing)
-    if (body.id === id) return existing.etag
-    if (!body.released) {
-      if (body.id && (await ctx.holderHolds(body.id, field, encoded))) throw new UniqueConstraintError(ctx.model.name, field, value)
-      const age = existing.serverTime.getTime() - existing.lastModified.getTime()
-      if (age < ctx.leaseMs) throw new UniqueConstraintError(ctx.model.name, field, value, { inFlight: true })
+    if (body.w === w && body.id === id) return existing.etag
+    if (!body.released && !(superseded !== undefined && body.id === id && body.w === superseded)) {
+      const holds = body.id !== undefined && (await ctx.holderHolds(body.id, field, encoded))
+      const young = ageOf(existing) < ctx.leaseMs
+      if (body.id === id && (holds || young)) {
+        throw new ConflictError(ctx.model.name, id, {
+          message: `${ctx.model.name} ${id} is being changed by another write (which also sets ${field}); re-read it and try again`,
+          details: { field },
+        })
+      }
+      if (holds) throw new UniqueConstraintError(ctx.model.name, field, value)
+      if (young) throw new UniqueConstraintError(ctx.model.name, field, value, { inFlight: true })
     }
     try {
-      return (await ctx.store.put(key, claimBody(id), { ifMatch: existing.etag })).etag
+      return await putClaim(ctx, key, mine, w, { ifMatch: existing.etag })
     } catch (error) {
-      if (isConflict(error)) {
-        const now = await ctx.store.get(key)
-        if (now && parseClaim(now).id === id) return now.etag
-        continue
-      }
-      if (!isPrecondition(error)) throw error
+      if (!isPrecondition(error) && !isConflict(error)) throw error
     }
   }
   throw new UniqueConstraintError(ctx.model.name, field, value, { inFlight: true })
 }
 
 /**
- * Gives a claim up, only if it is still the version we hold (`etag`): deleted where the store deletes
- * conditionally, otherwise overwritten with a released marker. A claim someone else has since taken
- * over is left alone. With no known etag the claim is read first and released only if it names `id`.
+ * Gives a claim up, only if it is still the version this record's write made: compare-and-swap on
+ * the remembered etag (deleted where the store deletes conditionally, otherwise overwritten with a
+ * released marker). When that version has changed, the claim is read: it is released only if it is
+ * still the same write's (renewed since: same `w`), or, for a claim remembered without a token,
+ * if it names `id` and is older than the lease. Anything else (another write's claim) is left alone.
  */
 export async function releaseUnique(
   ctx: ClaimContext,
   field: string,
   value: IndexValue,
   id: string,
-  etag: string | undefined,
+  ref: ClaimRef | undefined,
 ): Promise<void> {
   const key = ctx.layout.claimKey(field, encodeValue(value))
-  let version = etag
-  if (version === undefined) {
-    const current = await ctx.store.get(key)
-    if (!current || parseClaim(current).id !== id) return
-    version = current.etag
-  }
+  if (ref !== undefined && (await releaseVersion(ctx, key, ref.e))) return
+  const current = await ctx.store.get(key)
+  if (!current) return
+  const body = parseClaim(current)
+  if (body.released || body.id !== id) return
+  const ours = ref?.w !== undefined ? body.w === ref.w : ageOf(current) >= ctx.leaseMs
+  if (ours) await releaseVersion(ctx, key, current.etag)
+}
+
+/** Releases the claim at `key` if its etag is still `etag`; false when it was not. */
+async function releaseVersion(ctx: ClaimContext, key: string, etag: string): Promise<boolean> {
   try {
-    if (ctx.store.capabilities.conditionalDelete) await ctx.store.delete(key, { ifMatch: version })
-    else await ctx.store.put(key, RELEASED, { ifMatch: version })
+    if (ctx.store.capabilities.conditionalDelete) await ctx.store.delete(key, { ifMatch: etag })
+    else await ctx.store.put(key, RELEASED, { ifMatch: etag })
+    return true
   } catch (error) {
-    if (!isPrecondition(error) && !isConflict(error)) throw error
+    if (isPrecondition(error) || isConflict(error)) return false
+    throw error
   }
 }
 
 /**
- * Renews a claim we hold (rewrites it under compare-and-swap), restarting its lease; returns the new etag.
- * @throws UniqueConstraintError when the claim was taken over meanwhile.
+ * Renews a claim this write holds: rewrites it under compare-and-swap as a new version, restarting
+ * its lease, so a taker that judged the old version abandoned fails its own compare-and-swap.
+ * Returns the new etag. @throws UniqueConstraintError (`lostClaim`) when it was taken over meanwhile.
  */
-export async function renewUnique(ctx: ClaimContext, field: string, value: IndexValue, id: string, etag: string): Promise<string> {
+export async function renewUnique(
+  ctx: ClaimContext,
+  field: string,
+  value: IndexValue,
+  id: string,
+  w: string,
+  etag: string,
+): Promise<string> {
   const key = ctx.layout.claimKey(field, encodeValue(value))
+  const body = claimBody(id, w, Math.random().toString(36).slice(2, 10))
   try {
-    return (await ctx.store.put(key, claimBody(id), { ifMatch: etag })).etag
+    return await putClaim(ctx, key, body, w, { ifMatch: etag })
   } catch (error) {
-    if (isConflict(error)) {
-      const now = await ctx.store.get(key)
-      if (now && parseClaim(now).id === id) return now.etag
-    } else if (!isPrecondition(error)) throw error
+    if (!isPrecondition(error) && !isConflict(error)) throw error
     throw new UniqueConstraintError(ctx.model.name, field, value, { details: { lostClaim: true } })
   }
-}
-
-/** True when the claim for `field = value` currently names `id`. */
-export async function holdsClaim(ctx: ClaimContext, field: string, value: IndexValue, id: string): Promise<boolean> {
-  const current = await ctx.store.get(ctx.layout.claimKey(field, encodeValue(value)))
-  return current !== null && parseClaim(current).id === id
 }
 
 /** The record id a claim names, or null when there is no claim or it was released. */
@@ -134,5 +177,8 @@ export async function claimHolder(ctx: ClaimContext, field: string, value: Index
   const body = parseClaim(current)
   return body.released ? null : (body.id ?? null)
 }
+
+/** Releases a claim judged stale by its etag at judgement time (never a version made since). */
+export const releaseJudged = (ctx: ClaimContext, key: string, etag: string): Promise<boolean> => releaseVersion(ctx, key, etag)
 
 export { parseClaim }

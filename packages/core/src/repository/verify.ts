@@ -1,13 +1,14 @@
 import { isS3verlessError } from '../errors.js'
 import { encodeValue } from '../model/value-encoding.js'
-import { deleteAll, listAll } from '../store/store-helpers.js'
+import { listAll } from '../store/store-helpers.js'
 import { claimedFields } from './claim-set.js'
-import { mapLimit } from './concurrency.js'
+import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
+import { type EntryVersion, entryId, needsEntry, removeUnneededEntries } from './index-lookup.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
-import { claimUnique, parseClaim } from './unique-claims.js'
+import { claimUnique, parseClaim, releaseJudged } from './unique-claims.js'
 
 /** What {@link verifyModel} found (and, with `repair`, fixed). */
 export interface VerifyReport {
@@ -45,6 +46,33 @@ export interface VerifyOptions {
   repair?: boolean
   /** Called as work progresses (records read so far, of the total). */
   onProgress?: (done: number, total: number) => void
+}
+
+/** The suspect entries whose records, read now, still do not need them (1 GET per record named). */
+async function stillUnneeded(core: RepoCore, suspects: readonly EntryVersion[]): Promise<EntryVersion[]> {
+  const byId = new Map<string, EntryVersion[]>()
+  for (const e of suspects) {
+    const id = entryId(core, e.key)
+    byId.set(id ?? '', [...(byId.get(id ?? '') ?? []), e])
+  }
+  const out: EntryVersion[] = []
+  await mapLimit([...byId], core.settings.concurrency, async ([id, entries]) => {
+    let raw: RawRecord | null = null
+    try {
+      raw = id === '' ? null : await core.readFresh(id)
+    } catch (error) {
+      if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
+      return // an unreadable record: leave its entries for a person to look at
+    }
+    out.push(...entries.filter((e) => !(raw && needsEntry(core, raw, e.key))))
+  })
+  return out
+}
+
+/** Whether the record a claim names holds the claimed value now (an unreadable record counts as holding it). */
+function holderHoldsNow(core: RepoCore, claimKey: string, id: string): Promise<boolean> {
+  const [field, ...rest] = claimKey.slice(core.layout.uniqueRoot.length).split('/')
+  return core.holds(id, field as string, rest.join('/'))
 }
 
 /**
@@ -97,9 +125,10 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   report.records = records.length
 
   const expected = new Set<string>()
-  for (const { record } of records) for (const key of indexKeysOf(layout, core.plan, record)) expected.add(key)
+  for (const { record, meta } of records) for (const key of indexKeysOf(layout, core.plan, record, meta.ix ?? {})) expected.add(key)
   const existing = new Set<string>()
   const lease = core.settings.leaseMs
+  const suspects: EntryVersion[] = []
   for (const root of [layout.indexRoot, layout.descIndexRoot]) {
     let cursor: string | undefined
     do {
@@ -108,12 +137,15 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
         existing.add(object.key)
         if (expected.has(object.key)) continue
         if (page.serverTime.getTime() - object.lastModified.getTime() < lease) report.inFlight.push(object.key)
-        else report.danglingIndexEntries.push(object.key)
+        else suspects.push({ key: object.key, ...(object.etag ? { etag: object.etag } : {}) })
       }
       cursor = page.cursor
     } while (cursor)
   }
   report.missingIndexEntries = [...expected].filter((k) => !existing.has(k))
+  // The records were read before the listing: judge each suspect against its record as it is now.
+  const dangling = await stillUnneeded(core, suspects)
+  report.danglingIndexEntries = dangling.map((e) => e.key)
 
   const holders = new Map<string, string[]>()
   for (const { record } of records) {
@@ -125,15 +157,21 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   const byId = new Map(records.map((r) => [r.record.id, r]))
   const claimKeys = new Set<string>()
   for await (const object of listAll(store, layout.uniqueRoot)) claimKeys.add(object.key)
-  for (const key of claimKeys) {
+  // The etag each stale claim was judged by: a repair releases that version only, never one made since.
+  const judged = new Map<string, string>()
+  await mapLimit([...claimKeys], core.settings.concurrency, async (key) => {
     const claim = await store.get(key)
-    if (!claim) continue
+    if (!claim) return
     const body = parseClaim(claim)
     const holder = holders.get(key)
-    if (body.released || (body.id !== undefined && holder?.includes(body.id))) continue
+    if (body.released || (body.id !== undefined && holder?.includes(body.id))) return
     if (claim.serverTime.getTime() - claim.lastModified.getTime() < lease) report.inFlight.push(key)
-    else report.staleClaims.push(key)
-  }
+    else if (!(body.id !== undefined && (await holderHoldsNow(core, key, body.id)))) {
+      // Judged after reading the claim, like a takeover: a writer landing later renews it first.
+      report.staleClaims.push(key)
+      judged.set(key, claim.etag)
+    }
+  })
   for (const [key, ids] of holders) {
     const field = key.slice(layout.uniqueRoot.length).split('/')[0] as string
     const first = byId.get(ids[0] as string)?.record
@@ -145,34 +183,34 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   if (options.repair) {
     await writeEntries(core, report.missingIndexEntries)
     report.repaired.indexEntriesAdded = report.missingIndexEntries.length
-    report.repaired.indexEntriesRemoved = await deleteAll(store, report.danglingIndexEntries)
+    // Removal re-checks the records and puts back what a write that landed meanwhile needs.
+    report.repaired.indexEntriesRemoved = await removeUnneededEntries(core, dangling)
     for (const tombstone of report.tombstones) {
-      // Only a create of the same id could replace it, and that waits for it to go: deleting is safe.
-      await store.delete(tombstone.key, { ifMatch: tombstone.etag })
-      report.repaired.tombstonesRemoved++
+      // Only a create of the same id can replace a tombstone (after it is gone). Where DELETE ignores
+      // If-Match, check it is still the same tombstone right before deleting.
+      if (!store.capabilities.conditionalDelete && (await store.get(tombstone.key))?.etag !== tombstone.etag) continue
+      await store.delete(tombstone.key, { ifMatch: tombstone.etag }).then(
+        () => report.repaired.tombstonesRemoved++,
+        (error) => {
+          if (!isS3verlessError(error, 'store.preconditionFailed')) throw error
+        },
+      )
     }
     const blocked = new Set(report.duplicates.map((d) => d.field))
     for (const missing of report.missingClaims) {
       const record = byId.get(missing.id)?.record
       if (!record) continue
       try {
-        await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id)
+        await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id, writeToken())
         report.repaired.claimsAdded++
       } catch (error) {
-        if (!isS3verlessError(error, 'model.unique')) throw error
-        blocked.add(missing.field) // another record holds it: a duplicate to resolve by hand
+        if (isS3verlessError(error, 'model.unique'))
+          blocked.add(missing.field) // another record holds it: a duplicate to resolve by hand
+        else if (!isS3verlessError(error, 'model.conflict')) throw error // (a write of that record is under way: leave it)
       }
     }
     for (const key of report.staleClaims) {
-      const claim = await store.get(key)
-      if (!claim) continue
-      try {
-        if (store.capabilities.conditionalDelete) await store.delete(key, { ifMatch: claim.etag })
-        else await store.put(key, JSON.stringify({ released: true }), { ifMatch: claim.etag })
-        report.repaired.claimsReleased++
-      } catch (error) {
-        if (!isS3verlessError(error, 'store.preconditionFailed')) throw error
-      }
+      if (await releaseJudged(core.claims, key, judged.get(key) as string)) report.repaired.claimsReleased++
     }
     // Every entry and claim the records need now exists: the declared indexes are ready for queries,
     // except unique constraints that duplicates still violate.

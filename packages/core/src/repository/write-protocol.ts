@@ -3,12 +3,14 @@ import { uuidv7 } from '../model/ids.js'
 import { ConflictError, RecordNotFoundError } from '../model/model-errors.js'
 import { encodeValue } from '../model/value-encoding.js'
 import { unquoteEtag } from '../store/etag.js'
-import { claimAll, claimedFields, confirmIfSlow, releaseAll, renewIfSlow } from './claim-set.js'
-import { allOrFirstError, writeToken } from './concurrency.js'
-import { removeEntries, writeEntries } from './entries-io.js'
-import { fieldValue, indexDiff, indexKeysOf } from './index-entries.js'
+import { claimAll, claimedFields, claimRef, releaseAll } from './claim-set.js'
+import { writeToken } from './concurrency.js'
+import { removeEntries } from './entries-io.js'
+import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
+import { WriteAdditions } from './lease-guard.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
-import { encodeRecord, type RawRecord, type RecordMeta, tombstoneBody, validateInput, withEtag } from './record-codec.js'
+import { type ClaimRef, encodeRecord, type RawRecord, type RecordMeta, validateInput, withEtag } from './record-codec.js'
+import { unstoreRecord } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
 import { writeRecord } from './write-record.js'
 
@@ -18,72 +20,77 @@ export type StoredRecord = Record<string, unknown> & { id: string; createdAt: Da
 const SERVER = new Set(['id', 'createdAt', 'updatedAt'])
 const withoutServerFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([k]) => !SERVER.has(k)))
 
-/** Encodes every unique and indexed value now, so an unindexable value fails before anything is written. */
-function prepareKeys(core: RepoCore, record: StoredRecord): string[] {
+/** Encodes every unique value now, so an unindexable value fails before anything is written. */
+function checkUniqueValues(core: RepoCore, record: StoredRecord): void {
   for (const f of core.model.unique) encodeValue(fieldValue(record, f))
-  return indexKeysOf(core.layout, core.plan, record)
+}
+
+/**
+ * Where a write stands, which decides what a failure may undo: before its record write (or refused
+ * by it) nothing stored needs what it added; once the record may have landed (`unknown`) or did
+ * (`stored`), its additions stay.
+ */
+type Phase = 'adding' | 'writing' | 'stored'
+
+/** Undoes what a failed write added, unless its record may have landed (then they are only extras). */
+async function undoUnlessStored(additions: WriteAdditions, phase: Phase, error: unknown): Promise<void> {
+  const refused = phase === 'adding' || (phase === 'writing' && isS3verlessError(error, 'model.conflict'))
+  if (refused) await additions.undo()
 }
 
 /**
  * create (DESIGN.md §5): validate → claim unique values ∥ write index entries → write the record
  * (create-if-absent). A crash at any point leaves only extra claims/entries, never a record without
- * them. On failure what was claimed is released and the entries removed. The cached entry, if any, is
- * then set to the new version (or forgotten after a failure).
+ * them. Entry keys carry this write's token and claims are versions only it made, so undoing them
+ * after a refused write can never remove what another record needs; after an unknown outcome they
+ * stay. The cached entry, if any, is then set to the new version (or forgotten after a failure).
  * Requests: 1 + u + i PUTs, no GET and no LIST (plus, once per process, the index catalog's GET; the
- * first create of a collection also lists one key and writes the catalog). A caller-chosen id costs 1 GET more (an existing id is
- * refused before anything is written), and after a failure its entries and claims are left for
- * `verify` rather than removed: they share their keys with any record that has (or gets) that id.
+ * first create of a collection also lists one key and writes the catalog). A caller-chosen id costs
+ * 1 GET more (an existing id is refused before anything is written).
  */
 export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
   const now = new Date()
   // A server-made id carries the creation time, so id order (what a LIST yields) is creation order.
-  const chosenId = input.id !== undefined
-  const id = chosenId ? input.id : uuidv7(now.getTime())
-  core.checkId(id)
-  const data = validateInput(core.model, withoutServerFields(input))
+  const chosen = typeof input === 'object' && input !== null && input.id !== undefined ? input.id : undefined
+  const id = chosen !== undefined ? core.normalizeId(chosen) : uuidv7(now.getTime())
+  const data = validateInput(core.model, typeof input === 'object' && input !== null ? withoutServerFields(input) : input)
   // Read (or, for a new collection, create) the index catalog before the first record lands.
   await core.catalog.ready()
   await core.catalog.require(...claimedFields(core, { ...data, id }).map((f) => `unique:${f}` as const))
-  if (chosenId && (await core.store.get(core.layout.recordKey(id))) !== null) {
+  if (chosen !== undefined && (await core.store.get(core.layout.recordKey(id))) !== null) {
     throw new ConflictError(core.model.name, id, { message: `${core.model.name} ${id} already exists` })
   }
   const record: StoredRecord = { ...data, id, createdAt: now, updatedAt: now }
-  const entries = prepareKeys(core, record)
+  checkUniqueValues(core, record)
   const w = writeToken()
-  const started = performance.now()
-  let claims: Record<string, string> = {}
-  let etag: string | undefined
+  const ix = nextTokens(core.plan, undefined, {}, record, w)
+  const additions = new WriteAdditions(core, record, w)
+  let phase: Phase = 'adding'
   let write: RecordWrite | undefined
   let written: CachedRecord | undefined
   try {
-    ;[claims] = await allOrFirstError([claimAll(core, record, claimedFields(core, record)), writeEntries(core, entries)])
-    claims = await renewIfSlow(core, record, claims, started)
-    const writing = performance.now()
-    const meta = { w, claims }
+    await additions.add(claimedFields(core, record), indexKeysOf(core.layout, core.plan, record, ix), (f) => claimAll(core, record, f, w))
+    await additions.beforeRecord()
     write = core.beginWrite(id)
-    etag = await writeRecord(core, record, meta, { ifNoneMatch: '*' })
-    await confirmIfSlow(core, record, claims, writing)
+    phase = 'writing'
+    const meta: RecordMeta & { w: string } = { w, claims: additions.refs(), ix }
+    const etag = await writeRecord(core, record, meta, { ifNoneMatch: '*' })
+    phase = 'stored'
+    try {
+      await additions.afterRecord()
+    } catch (error) {
+      // Lost a claim while the record was being written: take the record back (if no one changed it since).
+      if (await unstoreRecord(core, id, etag)) phase = 'adding'
+      throw error
+    }
     written = { body: encodeRecord(record, meta), etag }
     return withEtag(record, etag)
   } catch (error) {
-    await rollback(core, record, chosenId ? [] : entries, chosenId ? {} : claims, etag)
+    await undoUnlessStored(additions, phase, error)
     throw error
   } finally {
     await write?.done(written)
   }
-}
-
-/** Undoes a failed write: the record (if written), its new entries and claims. Best effort: leftovers are only extras. */
-async function rollback(core: RepoCore, record: StoredRecord, entries: string[], claims: Record<string, string>, etag: string | undefined) {
-  if (etag !== undefined) {
-    // The record first: while it exists its entries and claims must stay, or queries would miss it.
-    const gone = await core.store.delete(core.layout.recordKey(record.id), { ifMatch: etag }).then(
-      () => true,
-      () => false,
-    )
-    if (!gone) return
-  }
-  await Promise.allSettled([removeEntries(core, entries), releaseAll(core, record, claims)])
 }
 
 /** Options of update, replace and delete. */
@@ -92,9 +99,9 @@ export interface ConditionalOptions {
   ifMatch?: string
 }
 
-/** Reads a record for a write, enforcing `ifMatch`. @throws RecordNotFoundError, ConflictError */
-export async function readForWrite(core: RepoCore, id: unknown, options: ConditionalOptions): Promise<RawRecord> {
-  core.checkId(id)
+/** Reads a record for a write, enforcing `ifMatch`. @throws InvalidIdError, RecordNotFoundError, ConflictError */
+export async function readForWrite(core: RepoCore, rawId: unknown, options: ConditionalOptions): Promise<RawRecord> {
+  const id = core.normalizeId(rawId)
   const raw = await core.readFresh(id) // the compare-and-swap needs the current etag, never a cached guess
   if (!raw) throw new RecordNotFoundError(core.model.name, id)
   if (options.ifMatch !== undefined && unquoteEtag(options.ifMatch) !== raw.etag) {
@@ -105,10 +112,27 @@ export async function readForWrite(core: RepoCore, id: unknown, options: Conditi
   return raw
 }
 
+/** The claims a record holds, as its bookkeeping remembers them, for the given fields. */
+const heldRefs = (meta: RecordMeta, fields: readonly string[]): Record<string, ClaimRef | undefined> =>
+  Object.fromEntries(fields.map((f) => [f, claimRef(meta, f)]))
+
+/** The `rel` bookkeeping of a new version: the claims it gives up, and those its predecessor gave up on fields it leaves alone. */
+function releasedTokens(
+  meta: RecordMeta,
+  changed: readonly string[],
+  released: Record<string, ClaimRef | undefined>,
+): Record<string, string> | undefined {
+  const out: Record<string, string> = {}
+  for (const [f, w] of Object.entries(meta.rel ?? {})) if (!changed.includes(f)) out[f] = w
+  for (const [f, ref] of Object.entries(released)) if (ref?.w !== undefined) out[f] = ref.w
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
 /**
  * update/replace (DESIGN.md §5): read + etag → merge → validate → claim new unique values ∥ add new
- * index entries → write with compare-and-swap → remove old entries and release old claims. The cached
- * entry, if any, is set to the new version (or forgotten after a failure).
+ * index entries (keys with this write's token) → write with compare-and-swap → remove the previous
+ * version's old entries and release its old claims, in parallel. The cached entry, if any, is set to
+ * the new version (or forgotten after a failure) once that cleanup is done.
  * Requests: 1 GET + 1 PUT + only the changed entries and claims.
  * @throws ValidationError, UniqueConstraintError, ConflictError (stale etag), RecordNotFoundError
  */
@@ -125,98 +149,51 @@ export async function updateRecord(
     'patch' in change ? { ...withoutServerFields(before), ...withoutServerFields(change.patch) } : withoutServerFields(change.replace)
   const data = validateInput(core.model, fields)
   const next: StoredRecord = { ...data, id: before.id, createdAt: before.createdAt, updatedAt: new Date() }
-  prepareKeys(core, next)
-  const diff = indexDiff(core.layout, core.plan, before, next)
+  checkUniqueValues(core, next)
+  const w = writeToken()
+  const beforeIx = current.meta.ix ?? {}
+  const ix = nextTokens(core.plan, before, beforeIx, next, w)
+  const diff = indexDiff(core.layout, core.plan, { record: before, tokens: beforeIx }, { record: next, tokens: ix })
   const changed = core.model.unique.filter((f) => encodeValue(fieldValue(before, f)) !== encodeValue(fieldValue(next, f)))
   const toClaim = claimedFields(core, next, changed)
   await core.catalog.require(...toClaim.map((f) => `unique:${f}` as const))
-  const toRelease = claimedFields(core, before, changed)
-  const kept = Object.fromEntries(Object.entries(current.meta.claims ?? {}).filter(([f]) => !changed.includes(f)))
-  const w = writeToken()
-  const started = performance.now()
-  let claims: Record<string, string> = {}
-  let etag: string
+  const kept = heldRefs(
+    current.meta,
+    core.model.unique.filter((f) => !changed.includes(f) && current.meta.claims?.[f] !== undefined),
+  ) as Record<string, ClaimRef>
+  const released = heldRefs(current.meta, claimedFields(core, before, changed))
+  const rel = releasedTokens(current.meta, changed, released)
+  const additions = new WriteAdditions(core, next, w)
+  let phase: Phase = 'adding'
   let write: RecordWrite | undefined
   let written: CachedRecord | undefined
-  let storedNew = false // the store holds `next`: its entries and claims must then stay
   try {
-    ;[claims] = await allOrFirstError([claimAll(core, next, toClaim), writeEntries(core, diff.add)])
-    claims = await renewIfSlow(core, next, claims, started)
-    const writing = performance.now()
-    const meta: RecordMeta & { w: string } = { w, claims: { ...kept, ...claims } }
+    await additions.add(toClaim, diff.add, (f) => claimAll(core, next, f, w, current.meta.rel))
+    await additions.beforeRecord()
     write = core.beginWrite(before.id)
-    etag = await writeRecord(core, next, meta, { ifMatch: current.etag })
-    storedNew = true
+    phase = 'writing'
+    const meta: RecordMeta & { w: string } = { w, claims: { ...kept, ...additions.refs() }, ix, ...(rel ? { rel } : {}) }
+    const etag = await writeRecord(core, next, meta, { ifMatch: current.etag })
+    phase = 'stored'
     try {
-      await confirmIfSlow(core, next, claims, writing)
+      await additions.afterRecord()
     } catch (error) {
-      // Lost a new claim while writing: put the previous version back.
-      await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).then(
-        () => {
-          storedNew = false
-        },
-        () => undefined,
+      // Lost a new claim while writing: put the previous version back (its entries and claims are still there).
+      const restored = await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).then(
+        () => true,
+        () => false,
       )
+      if (restored) phase = 'adding'
       throw error
     }
+    // Past the commit point: the previous version's entries and claims go, in parallel.
+    await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, before, released)])
     written = { body: encodeRecord(next, meta), etag }
+    return withEtag(next, etag)
   } catch (error) {
-    // Only undo the new entries and claims when no record holds them (else queries would miss it).
-    if (!storedNew) await Promise.allSettled([removeEntries(core, diff.add), releaseAll(core, next, claims)])
+    await undoUnlessStored(additions, phase, error)
     throw error
   } finally {
     await write?.done(written)
-  }
-  const oldClaims = Object.fromEntries(toRelease.map((f) => [f, current.meta.claims?.[f]]))
-  await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, before, oldClaims)])
-  return withEtag(next, etag)
-}
-
-/**
- * delete (DESIGN.md §5): read → delete the record conditionally → remove its index entries in one
- * batched request → release its claims. Where the store ignores conditional DELETE (Ceph RGW), the
- * record is first replaced by a tombstone with compare-and-swap (so a concurrent update makes the
- * delete fail instead of being erased), then deleted. Requests: 1 GET + 1 DELETE (+1 PUT for the
- * tombstone) + 1 batched DeleteObjects + one conditional release per unique value held. The cached
- * entry, if any, is forgotten whatever the outcome (a conflict means it may be stale).
- */
-export async function deleteRecord(core: RepoCore, raw: RawRecord): Promise<void> {
-  const { record } = raw
-  const write = core.beginWrite(record.id)
-  const key = core.layout.recordKey(record.id)
-  try {
-    if (core.store.capabilities.conditionalDelete) await core.store.delete(key, { ifMatch: raw.etag })
-    else {
-      await writeTombstone(core, record.id, raw.etag)
-      await core.store.delete(key)
-    }
-  } catch (error) {
-    if (isS3verlessError(error, 'store.preconditionFailed') || isS3verlessError(error, 'model.conflict')) {
-      throw new ConflictError(core.model.name, record.id, {
-        cause: error,
-        message: `${core.model.name} ${record.id} changed while it was being deleted; re-read it and try again`,
-      })
-    }
-    throw error
-  } finally {
-    await write.done()
-  }
-  const held = claimedFields(core, record)
-  await Promise.allSettled([
-    removeEntries(core, indexKeysOf(core.layout, core.plan, record)),
-    releaseAll(core, record, Object.fromEntries(held.map((f) => [f, raw.meta.claims?.[f]]))),
-  ])
-}
-
-/** Replaces a record by a tombstone under compare-and-swap (a lost answer is settled by re-reading). */
-async function writeTombstone(core: RepoCore, id: string, etag: string): Promise<void> {
-  const key = core.layout.recordKey(id)
-  const w = writeToken()
-  try {
-    await core.store.put(key, tombstoneBody(w), { ifMatch: etag, contentType: 'application/json' })
-  } catch (error) {
-    if (!isS3verlessError(error, 'store.conflict') && !isS3verlessError(error, 'store.unavailable')) throw error
-    const now = await core.store.get(key).catch(() => null)
-    if (!now || !new TextDecoder().decode(now.body).includes(w)) throw error
   }
 }

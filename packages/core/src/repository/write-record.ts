@@ -1,43 +1,79 @@
-import { isS3verlessError } from '../errors.js'
+import { isS3verlessError, Unavailable } from '../errors.js'
 import { ConflictError } from '../model/model-errors.js'
-import type { PutOptions } from '../store/types.js'
+import { fromUtf8 } from '../store/bytes.js'
+import type { PutOptions, StoredObject } from '../store/types.js'
 import { encodeRecord, type RecordMeta } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 
+/** Whether a stored object is the version written by the write whose token is `w`. */
+export function writtenBy(object: StoredObject, w: string): boolean {
+  try {
+    const body = JSON.parse(fromUtf8(object.body)) as { _s3v?: RecordMeta }
+    return body._s3v?.w === w
+  } catch {
+    return false
+  }
+}
+
+/** An answer that leaves it open whether the request was applied. */
+const mayHaveLanded = (error: unknown) => isS3verlessError(error, 'store.conflict') || isS3verlessError(error, 'store.unavailable')
+
 /**
- * Writes a record under a condition and returns its etag. A `Conflict` or 5xx answer leaves it unknown
- * whether the write landed, so the record is re-read: if it carries this attempt's write token, the
- * write did land. Anything else is a lost race.
- * @throws ConflictError when the condition failed (the record changed, or exists already).
+ * Writes a record object (a record version or a tombstone) under a condition and returns its etag.
+ * When the answer leaves it open whether the write landed (a 409/5xx, a timeout), the object is
+ * re-read: if it carries this write's token, the write landed; if the version the condition named
+ * is gone (or, for create-if-absent, another object is there), it can never land, since no version
+ * repeats: a lost race. Otherwise the outcome is unknown.
+ * @throws ConflictError when the write certainly did not land (the record changed, or exists already);
+ *   a `store.unavailable` error with `details.outcome: 'unknown'` when it may or may not have landed
+ *   (callers then leave everything the record could need in place); other store errors as they come.
  */
-export async function writeRecord(
+export async function writeObject(
+  core: RepoCore,
+  id: string,
+  body: string,
+  w: string,
+  condition: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>,
+): Promise<string> {
+  const key = core.layout.recordKey(id)
+  const lostRace = (cause: unknown) =>
+    new ConflictError(core.model.name, id, {
+      cause,
+      message:
+        condition.ifNoneMatch === '*'
+          ? `${core.model.name} ${id} already exists`
+          : `${core.model.name} ${id} was changed or deleted by another write; re-read it and try again`,
+    })
+  try {
+    return (await core.store.put(key, body, { ...condition, contentType: 'application/json' })).etag
+  } catch (error) {
+    if (isS3verlessError(error, 'store.preconditionFailed')) throw lostRace(error)
+    if (!mayHaveLanded(error)) throw error
+    const unknown = () =>
+      new Unavailable('put', key, {
+        cause: error,
+        message: `${core.model.name} ${id}: the store did not answer whether the write landed; re-read the record to find out`,
+        details: { outcome: 'unknown' },
+      })
+    let now: StoredObject | null
+    try {
+      now = await core.store.get(key)
+    } catch {
+      throw unknown()
+    }
+    if (now && writtenBy(now, w)) return now.etag
+    if (condition.ifMatch !== undefined && (now === null || now.etag !== condition.ifMatch)) throw lostRace(error)
+    if (condition.ifNoneMatch === '*' && now !== null) throw lostRace(error)
+    throw unknown()
+  }
+}
+
+/** {@link writeObject} for a record version with its bookkeeping (`meta.w` is the write's token). */
+export function writeRecord(
   core: RepoCore,
   record: Record<string, unknown> & { id: string },
   meta: RecordMeta & { w: string },
   condition: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>,
 ): Promise<string> {
-  const key = core.layout.recordKey(record.id)
-  try {
-    return (await core.store.put(key, encodeRecord(record, meta), { ...condition, contentType: 'application/json' })).etag
-  } catch (error) {
-    if (isS3verlessError(error, 'store.conflict') || isS3verlessError(error, 'store.unavailable')) {
-      const now = await core.store.get(key).catch(() => null)
-      if (now) {
-        try {
-          const body = JSON.parse(new TextDecoder().decode(now.body)) as { _s3v?: RecordMeta }
-          if (body._s3v?.w === meta.w) return now.etag
-        } catch {
-          // not ours
-        }
-      }
-      if (isS3verlessError(error, 'store.unavailable') && !now) throw error
-    } else if (!isS3verlessError(error, 'store.preconditionFailed')) {
-      throw error
-    }
-    const message =
-      condition.ifNoneMatch === '*'
-        ? `${core.model.name} ${record.id} already exists`
-        : `${core.model.name} ${record.id} was changed or deleted by another write; re-read it and try again`
-    throw new ConflictError(core.model.name, record.id, { cause: error, message })
-  }
+  return writeObject(core, record.id, encodeRecord(record, meta), meta.w, condition)
 }
