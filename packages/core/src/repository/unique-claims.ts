@@ -166,6 +166,8 @@ export async function renewUnique(
     return await putClaim(ctx, key, body, w, { ifMatch: etag })
   } catch (error) {
     if (!isPrecondition(error) && !isConflict(error)) throw error
+    const now = isPrecondition(error) ? await ctx.store.get(key) : null // (a retry below us may have landed it)
+    if (now && fromUtf8(now.body) === body) return now.etag
     throw new UniqueConstraintError(ctx.model.name, field, value, { details: { lostClaim: true } })
   }
 }

@@ -20,8 +20,8 @@ const mayHaveLanded = (error: unknown) => isS3verlessError(error, 'store.conflic
 
 /**
  * Writes a record object (a record version or a tombstone) under a condition and returns its etag.
- * When the answer leaves it open whether the write landed (a 409/5xx, a timeout), the object is
- * re-read: if it carries this write's token, the write landed; if the version the condition named
+ * When the answer leaves it open whether the write landed (a 409/5xx, a timeout, or a 412 that
+ * a retry below us may have caused), the object is re-read: if it carries this write's token, the write landed; if the version the condition named
  * is gone (or, for create-if-absent, another object is there), it can never land, since no version
  * repeats: a lost race. Otherwise the outcome is unknown.
  * @throws ConflictError when the write certainly did not land (the record changed, or exists already);
@@ -47,8 +47,7 @@ export async function writeObject(
   try {
     return (await core.store.put(key, body, { ...condition, contentType: 'application/json' })).etag
   } catch (error) {
-    if (isS3verlessError(error, 'store.preconditionFailed')) throw lostRace(error)
-    if (!mayHaveLanded(error)) throw error
+    if (!mayHaveLanded(error) && !isS3verlessError(error, 'store.preconditionFailed')) throw error
     const unknown = () =>
       new Unavailable('put', key, {
         cause: error,
@@ -61,7 +60,9 @@ export async function writeObject(
     } catch {
       throw unknown()
     }
+    // (A 412 is checked too: an S3 client that retries on its own may have landed the first attempt.)
     if (now && writtenBy(now, w)) return now.etag
+    if (isS3verlessError(error, 'store.preconditionFailed')) throw lostRace(error)
     if (condition.ifMatch !== undefined && (now === null || now.etag !== condition.ifMatch)) throw lostRace(error)
     if (condition.ifNoneMatch === '*' && now !== null) throw lostRace(error)
     throw unknown()

@@ -49,8 +49,12 @@ interface AnyCommand {
  * (Ceph RGW, MinIO, R2); pass `provider: 'ceph'` for RGW's quirks. Throttling and 5xx answers are
  * retried with jittered exponential backoff; a failed precondition (412) never is, and a 5xx to a
  * conditional write is not retried blindly (it may have been applied).
+ * Give it a client that does not retry (`maxAttempts: 1`, as `S3ClientManager` makes): the store
+ * retries what is safe to retry itself, and never blindly repeats a conditional write that may
+ * have landed. (A client that retries anyway is tolerated: a write that then meets its own first
+ * attempt is recognised by its token.)
  * @example
- * const store = s3Store({ client: new S3Client({ region: 'us-east-1' }), bucket: 'my-bucket' })
+ * const store = s3Store({ client: new S3Client({ region: 'us-east-1', maxAttempts: 1 }), bucket: 'my-bucket' })
  */
 export const s3Store = (options: S3StoreOptions): S3Store => {
   const { client, bucket } = options
