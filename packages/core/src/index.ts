@@ -16,7 +16,7 @@ export {
   Throttled,
   Unavailable,
 } from './errors.js'
-export { compareSameKind, compareValues } from './model/compare-values.js'
+export { compareSameKind, compareValues, parseIsoDateTime } from './model/compare-values.js'
 export type { AnyObjectSchema, FieldOf, InferCreate, InferRecord, InferUpdate, Model, ModelOptions } from './model/define-model.js'
 export { DEFAULT_BASE_PATH, defineModel, isModel, RESERVED_PLURALS, SERVER_FIELDS } from './model/define-model.js'
 export type { FieldInfo, FieldKind } from './model/field-kinds.js'
@@ -45,6 +45,7 @@ export {
   encodeValueDescending,
   isTruncated,
   MAX_ENCODED_BYTES,
+  truncatedGroup,
 } from './model/value-encoding.js'
 export type { S3ClientLike, S3DataServiceOptions } from './repository/data-service.js'
 export { S3DataService } from './repository/data-service.js'

@@ -14,6 +14,7 @@ import {
   isTruncated,
   MAX_ENCODED_BYTES,
   MAX_PLAIN_ENCODED_BYTES,
+  truncatedGroup,
 } from './value-encoding.js'
 
 // ---- arbitraries --------------------------------------------------------------------------------
@@ -214,6 +215,38 @@ describe('long strings', () => {
 
   it('reject a lone surrogate even after the kept prefix', () => {
     expect(() => encodeValue(`${a(400)}\ud800`)).toThrowError(/lone surrogate/)
+  })
+
+  it('form tie groups: truncatedGroup names the kept prefix, the long prefix of startswith, and nothing else', () => {
+    expect(truncatedGroup(encodeValue(`${a(300)}x`))).toBe(`s${a(256)}0h`)
+    expect(truncatedGroup(encodeStringPrefix(a(400)))).toBeUndefined() // a prefix, not a value encoding
+    expect(encodeStringPrefix(a(400))).toBe(truncatedGroup(encodeValue(`${a(400)}x`)))
+    for (const v of [a(255), 'x', 12, null, true, new Date(0)]) expect(truncatedGroup(encodeValue(v))).toBeUndefined()
+    fc.assert(
+      fc.property(stringPair, ([x, y]) => {
+        const [ex, ey] = [encodeValue(x), encodeValue(y)]
+        expect(truncatedGroup(ex) !== undefined && truncatedGroup(ex) === truncatedGroup(ey)).toBe(shareTruncatedPrefix(ex, ey))
+        expect(isTruncated(ex)).toBe(truncatedGroup(ex) !== undefined)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('keep a tie group contiguous: a value between two members, in value order or key order, is a member', () => {
+    fc.assert(
+      fc.property(stringPair, fc.nat(), anyString, ([x, z], n, tail) => {
+        const group = truncatedGroup(encodeValue(x))
+        if (group === undefined || truncatedGroup(encodeValue(z)) !== group) return
+        const [lo, hi] = compareValues(x, z) <= 0 ? [x, z] : [z, x]
+        const chars = [...lo]
+        const y = chars.slice(0, n % (chars.length + 1)).join('') + tail // often shares much of the kept prefix
+        const between = compareValues(lo, y) <= 0 && compareValues(y, hi) <= 0
+        const ey = encodeValue(y)
+        const keyBetween = bytesOrder(encodeValue(lo).slice(0, -64), ey) <= 0 && bytesOrder(ey, `${group}g`) < 0
+        if (between || keyBetween) expect(truncatedGroup(ey)).toBe(group)
+      }),
+      { numRuns: 2000 },
+    )
   })
 })
 

@@ -270,7 +270,24 @@ export function encodeValueDescending(value: number | Date | boolean | null): st
 
 /** True when `encoded` is a string encoding that was truncated and hashed (it supports equality only). */
 export function isTruncated(encoded: string): boolean {
-  return encoded.startsWith(TAG.string) && decodeStringBody(encoded)?.truncated === true
+  return truncatedGroup(encoded) !== undefined
+}
+
+/**
+ * For a truncated (hashed) string encoding, the part before its hash: the kept prefix and the `0h`
+ * marker, shared by every string truncated to that prefix and by no other encoding. Such a *tie
+ * group* is contiguous in value order and in key order, but inside it keys order by hash, so whoever
+ * needs value order (sorting, bounds, cursors) must read the values of a group from the records.
+ * `undefined` for every other encoding.
+ * @example
+ * truncatedGroup(encodeValue('x'.repeat(300) + 'a')) === truncatedGroup(encodeValue('x'.repeat(300) + 'b')) // true
+ * encodeStringPrefix('x'.repeat(300)) === truncatedGroup(encodeValue('x'.repeat(300) + 'a')) // true
+ */
+export function truncatedGroup(encoded: string): string | undefined {
+  if (!encoded.startsWith(TAG.string) || encoded.length < HASH_MARKER.length + HASH_HEX_LENGTH + 1) return undefined
+  const head = encoded.slice(0, -HASH_HEX_LENGTH)
+  if (!head.endsWith(HASH_MARKER) || !/^[0-9a-f]+$/.test(encoded.slice(-HASH_HEX_LENGTH))) return undefined
+  return decodeStringBody(encoded)?.truncated === true ? head : undefined
 }
 
 /**
