@@ -1,6 +1,14 @@
-import { compareUtf8, encodeStringPrefix, encodeValue, encodeValueDescending, type IndexValue, isTruncated } from '@s3verless/core'
+import {
+  compareUtf8,
+  compareValues,
+  encodeStringPrefix,
+  encodeValue,
+  encodeValueDescending,
+  type IndexValue,
+  truncatedGroup,
+} from '@s3verless/core'
 import { claimHolder, type IndexHit, listIndex, type RepoCore } from '@s3verless/core/internal'
-import type { AccessPath } from './plan-types.js'
+import type { AccessPath, RangeBound } from './plan-types.js'
 
 /** A candidate record found by an access path, with the listing key to resume after it. */
 export interface CandidateHit {
@@ -9,10 +17,25 @@ export interface CandidateHit {
   position: string
   /** The index entry behind the candidate, to verify against the record (absent for ids/records). */
   entry?: IndexHit & { descending: boolean; field: string }
+  /**
+   * Set when the entry's value is truncated and hashed on an ordered walk: the tie group it belongs to,
+   * as the listing key just before the group (resuming after it lists the whole group again). Members
+   * of one group come out in hash order, so their value order must be read from the records.
+   */
+  group?: string
+  /** The key alone cannot tell whether the record satisfies the path's bounds: a LIST-only count must verify it. */
+  undecided?: true
 }
 
 const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : compareUtf8(a, b) >= 0 ? a : b)
 const descEncode = (v: IndexValue) => encodeValueDescending(v as number | Date | boolean | null)
+
+/** Key order of encoded values, except that values of one tie group compare by value. */
+function byKeyThenValue(a: { value: IndexValue; encoded: string }, b: { value: IndexValue; encoded: string }): number {
+  const group = truncatedGroup(a.encoded)
+  if (group !== undefined && group === truncatedGroup(b.encoded)) return compareValues(a.value, b.value)
+  return compareUtf8(a.encoded, b.encoded)
+}
 
 /**
  * Streams the candidates of an access path in path order, listing lazily (one LIST per 1000 keys,
@@ -20,13 +43,15 @@ const descEncode = (v: IndexValue) => encodeValueDescending(v as number | Date |
  */
 export async function* candidates(core: RepoCore, path: AccessPath, after?: string): AsyncGenerator<CandidateHit> {
   const { layout } = core
+  const resumed = (position: string) => after === undefined || compareUtf8(position, after) > 0
   switch (path.kind) {
     case 'ids':
-      for (const id of path.ids) yield { id, position: layout.recordKey(id) }
+      // In id order (the planner sorts them), so a cursor resumes after the last id served.
+      for (const id of path.ids) if (resumed(layout.recordKey(id))) yield { id, position: layout.recordKey(id) }
       return
     case 'unique': {
       const id = await claimHolder(core.claims, path.field, path.value)
-      if (id) yield { id, position: layout.recordKey(id) }
+      if (id && resumed(layout.recordKey(id))) yield { id, position: layout.recordKey(id) }
       return
     }
     case 'records': {
@@ -42,10 +67,21 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
       return
     }
     case 'indexEq': {
-      const encoded = [...new Set(path.values.map((v) => encodeValue(v)))].sort(compareUtf8)
-      for (const enc of encoded) {
-        const prefix = layout.indexValuePrefix(path.field, enc)
-        if (after !== undefined && compareUtf8(after, `${prefix}\u{10FFFF}`) > 0) continue
+      // Each value's entries in turn, in value order (so an `in` over long values is ordered too).
+      const seen = new Set<string>()
+      const values = path.values
+        .map((value) => ({ value, encoded: encodeValue(value) }))
+        .filter((v) => !seen.has(v.encoded) && seen.add(v.encoded) !== undefined)
+        .sort(byKeyThenValue)
+      const prefixes = values.map((v) => layout.indexValuePrefix(path.field, v.encoded))
+      let from = 0
+      if (after !== undefined) {
+        const at = prefixes.findIndex((p) => after.startsWith(p))
+        from = at >= 0 ? at : prefixes.findIndex((p) => compareUtf8(p, after) > 0)
+        if (from < 0) return
+      }
+      for (const [i, prefix] of prefixes.entries()) {
+        if (i < from) continue
         const startAfter = after?.startsWith(prefix) ? after : undefined
         for await (const hit of listIndex(core, path.field, prefix, startAfter ? { startAfter } : {})) {
           yield { id: hit.id, position: hit.key, entry: { ...hit, descending: false, field: path.field } }
@@ -54,9 +90,12 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
       return
     }
     case 'indexPrefix': {
-      const prefix = layout.indexFieldPrefix(path.field) + encodeStringPrefix(path.prefix)
-      for await (const hit of listIndex(core, path.field, prefix, after ? { startAfter: after } : {})) {
-        yield { id: hit.id, position: hit.key, entry: { ...hit, descending: false, field: path.field } }
+      const fieldPrefix = layout.indexFieldPrefix(path.field)
+      const encoded = encodeStringPrefix(path.prefix)
+      // A prefix too long to store is the kept prefix of a tie group: its members may not start with it.
+      const undecided = truncatedGroup(`${encoded}${'0'.repeat(64)}`) === encoded
+      for await (const hit of listIndex(core, path.field, fieldPrefix + encoded, after ? { startAfter: after } : {})) {
+        yield withGroup(fieldPrefix, { id: hit.id, position: hit.key, entry: { ...hit, descending: false, field: path.field } }, undecided)
       }
       return
     }
@@ -65,6 +104,17 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
   }
 }
 
+/** Marks a hit of an ascending index walk whose value is truncated with its tie group. */
+function withGroup(fieldPrefix: string, hit: CandidateHit, undecided: boolean): CandidateHit {
+  const group = hit.entry && truncatedGroup(hit.entry.encoded)
+  return { ...hit, ...(group ? { group: fieldPrefix + group } : {}), ...(undecided ? { undecided: true as const } : {}) }
+}
+
+/**
+ * Lists an index range. Bounds bracket the listing to their own kind (a number bound never lists
+ * strings or dates: ordering filters match values of the operand's kind only). A truncated bound
+ * decides nothing inside its own tie group: the listing takes the whole group in, flagged `undecided`.
+ */
 async function* rangeCandidates(
   core: RepoCore,
   path: Extract<AccessPath, { kind: 'indexRange' }>,
@@ -72,25 +122,30 @@ async function* rangeCandidates(
 ): AsyncGenerator<CandidateHit> {
   const { layout } = core
   const fieldPrefix = layout.indexFieldPrefix(path.field, path.descending)
-  const ranged = path.lower !== undefined || path.upper !== undefined
-  const encode = path.descending ? descEncode : encodeValue
+  const encode = (bound: RangeBound) => (path.descending ? descEncode(bound.value) : encodeValue(bound.value))
   // In listing order the range starts at `first` and stops at `last` (swapped for a descending index).
   const first = path.descending ? path.upper : path.lower
   const last = path.descending ? path.lower : path.upper
+  const firstEnc = first && encode(first)
+  const lastEnc = last && encode(last)
+  const firstGroup = firstEnc && truncatedGroup(firstEnc)
+  const lastGroup = lastEnc && truncatedGroup(lastEnc)
+  const tag = (firstEnc ?? lastEnc)?.[0]
   let start: string | undefined
-  if (first && !isTruncated(encode(first.value))) start = fieldPrefix + encode(first.value) + (first.inclusive ? '' : '0')
-  else if (ranged && !path.descending) start = `${fieldPrefix + encodeValue(null)}0` // ranges never match null: skip its entries
-  const stopAt = last && !isTruncated(encode(last.value)) ? encode(last.value) : undefined
-  const nullEncoded = path.descending ? descEncode(null) : undefined
+  if (firstEnc !== undefined) start = fieldPrefix + (firstGroup ?? firstEnc + (first?.inclusive ? '' : '0'))
+  else if (tag !== undefined) start = fieldPrefix + tag // the first key of the bound's kind
   for await (const hit of listIndex(core, path.field, fieldPrefix, {
     descending: path.descending,
     ...(later(start, after) ? { startAfter: later(start, after) as string } : {}),
   })) {
-    if (stopAt !== undefined) {
-      const order = compareUtf8(hit.encoded, stopAt)
+    if (tag !== undefined && hit.encoded[0] !== tag) return // past the bound's kind
+    const group = truncatedGroup(hit.encoded)
+    const inBoundGroup = group !== undefined && (group === firstGroup || group === lastGroup)
+    if (lastEnc !== undefined && !inBoundGroup) {
+      const order = compareUtf8(hit.encoded, lastEnc)
       if (order > 0 || (order === 0 && !last?.inclusive)) return
     }
-    if (ranged && nullEncoded !== undefined && hit.encoded === nullEncoded) return
-    yield { id: hit.id, position: hit.key, entry: { ...hit, descending: path.descending, field: path.field } }
+    const candidate: CandidateHit = { id: hit.id, position: hit.key, entry: { ...hit, descending: path.descending, field: path.field } }
+    yield path.descending ? candidate : withGroup(fieldPrefix, candidate, inBoundGroup)
   }
 }

@@ -1,4 +1,4 @@
-import { compareValues, encodeValue, encodeValueDescending, type IndexValue } from '@s3verless/core'
+import { compareValues, encodeValue, encodeValueDescending } from '@s3verless/core'
 import { fieldValue, type RawRecord, type RepoCore, readHits } from '@s3verless/core/internal'
 import { type CandidateHit, candidates } from './candidates.js'
 import { QueryTooExpensiveError } from './errors.js'
@@ -9,6 +9,8 @@ import type { OrderBy, Plan } from './plan-types.js'
 export interface Match {
   raw: RawRecord
   position: string
+  /** The tie group of a truncated value on an ordered walk (see {@link CandidateHit.group}). */
+  group?: string
 }
 
 /** What an execution produced. */
@@ -20,12 +22,21 @@ export interface Execution {
   read: number
 }
 
+/** Where a cursor stopped: after the record `id`, and, inside a tie group, after its `value`. */
+export interface Resume {
+  id: string
+  /** Set when the last record served was in a tie group: skip the group's members up to (value, id). */
+  through?: { value: unknown }
+}
+
 /** Options of {@link execute}. */
 export interface ExecuteOptions {
   /** Stop once this many matches are found (only when the path serves the order). */
   want?: number
   /** Resume after a listing position. */
   after?: string
+  /** What was served last before `after`, to skip it again. */
+  resume?: Resume
   maxScan?: number
 }
 
@@ -53,18 +64,36 @@ function readBatch(core: RepoCore, batch: CandidateHit[]): Promise<(RawRecord | 
   )
 }
 
+/** The order of {@link sortMatches}: by value (nulls first), ties by id; descending is the exact reverse. */
+export function compareRecords(order: OrderBy): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+  const sign = order.descending ? -1 : 1
+  return (a, b) => {
+    const byValue = compareValues(fieldValue(a, order.field), fieldValue(b, order.field))
+    const ia = a.id as string
+    const ib = b.id as string
+    return sign * (byValue !== 0 ? byValue : ia < ib ? -1 : ia > ib ? 1 : 0)
+  }
+}
+
 /**
  * Runs a plan: pulls candidates from the access path, reads them in batches (in parallel, bounded),
  * verifies them against their index entries and the query's conditions, and stops as soon as a limit
- * is met when the path already yields the requested order.
+ * is met when the path already yields the requested order. A batch never splits a tie group of
+ * truncated values, and on ordered paths each batch is sorted, so such groups come out in value order.
+ * Each record is returned once, even when two index entries lead to it.
  * @throws QueryTooExpensiveError when a scan would read more than `maxScan` records.
  */
 export async function execute(core: RepoCore, plan: Plan, options: ExecuteOptions = {}): Promise<Execution> {
   const earlyStop = options.want !== undefined && plan.ordered
   const want = options.want ?? Number.POSITIVE_INFINITY
+  const sortBatches = plan.ordered && plan.order !== undefined
+  const compare = plan.order ? compareRecords(plan.order) : undefined
+  const resume = options.resume
   const found: Match[] = []
+  const seen = new Set<string>()
   let read = 0
   let pending: CandidateHit[] = []
+  let leading = resume !== undefined
   const stream = candidates(core, plan.path, options.after)
 
   const flush = async () => {
@@ -75,25 +104,45 @@ export async function execute(core: RepoCore, plan: Plan, options: ExecuteOption
     pending = []
     read += batch.length
     const records = await readBatch(core, batch)
+    const fresh: Match[] = []
     records.forEach((raw, i) => {
-      if (raw && keep(plan, raw.record)) found.push({ raw, position: (batch[i] as CandidateHit).position })
+      const hit = batch[i] as CandidateHit
+      if (!raw || seen.has(raw.record.id) || !keep(plan, raw.record)) return
+      // Resuming inside a tie group: its members up to the last one served were served already.
+      if (resume?.through && compare && hit.group === options.after) {
+        if (compare(raw.record, { [plan.order?.field as string]: resume.through.value, id: resume.id }) <= 0) return
+      }
+      seen.add(raw.record.id)
+      fresh.push({ raw, position: hit.position, ...(sortBatches && hit.group ? { group: hit.group } : {}) })
     })
+    if (sortBatches && compare) fresh.sort((a, b) => compare(a.raw.record, b.raw.record))
+    found.push(...fresh)
   }
-  const batchSize = () => {
-    if (!earlyStop) return 1000
+  const full = () => {
+    if (!earlyStop) return pending.length >= 1000
     const missing = want - found.length
-    return plan.coveredByIndex ? missing : Math.max(missing, core.settings.concurrency)
+    return pending.length >= (plan.coveredByIndex ? missing : Math.max(missing, core.settings.concurrency))
   }
+  const done = () => earlyStop && found.length >= want
 
   for await (const hit of stream) {
-    pending.push(hit)
-    if (pending.length >= batchSize()) {
+    // After a cursor, a second entry of the record served last (a write in flight) is skipped.
+    if (leading && !hit.group && hit.id === resume?.id) continue
+    leading = false
+    const last = pending.at(-1)
+    if (last?.group !== undefined && full() && last.group !== hit.group) {
       await flush()
-      if (earlyStop && found.length >= want) {
-        await stream.return(undefined)
-        return { matches: found.slice(0, want), stoppedEarly: true, read }
-      }
+      if (done()) break
     }
+    pending.push(hit)
+    if (hit.group === undefined && full()) {
+      await flush()
+      if (done()) break
+    }
+  }
+  if (done()) {
+    await stream.return(undefined)
+    return { matches: found.slice(0, want), stoppedEarly: true, read }
   }
   if (pending.length > 0) await flush()
   if (earlyStop && found.length > want) return { matches: found.slice(0, want), stoppedEarly: true, read }
@@ -101,21 +150,31 @@ export async function execute(core: RepoCore, plan: Plan, options: ExecuteOption
 }
 
 /**
- * Sorts matches for paths that do not serve the order: by value (nulls first), ties by id (creation
- * order); descending is the exact reverse, as a descending index lists them.
+ * Sorts matches for paths that do not serve the order: by value (nulls first), ties by id; descending
+ * is the exact reverse, as a descending index lists them.
  */
 export function sortMatches(list: Match[], order: OrderBy | undefined): Match[] {
   if (!order) return list
-  const sign = order.descending ? -1 : 1
-  return [...list].sort((a, b) => {
-    const byValue = compareValues(fieldValue(a.raw.record, order.field) as IndexValue, fieldValue(b.raw.record, order.field) as IndexValue)
-    return sign * (byValue !== 0 ? byValue : a.raw.record.id < b.raw.record.id ? -1 : a.raw.record.id > b.raw.record.id ? 1 : 0)
-  })
+  const compare = compareRecords(order)
+  return [...list].sort((a, b) => compare(a.raw.record, b.raw.record))
 }
 
-/** Counts index entries along a covered path without reading records (LIST only). */
+/**
+ * Counts the records along a covered path from their index entries (LIST only), each record once.
+ * Entries the key cannot decide (a truncated value in a bound's tie group) are verified on the record.
+ */
 export async function countEntries(core: RepoCore, plan: Plan): Promise<number> {
-  let n = 0
-  for await (const _ of candidates(core, plan.path)) n++
-  return n
+  const ids = new Set<string>()
+  let undecided: CandidateHit[] = []
+  const verify = async () => {
+    const records = await readBatch(core, undecided)
+    for (const raw of records) if (raw && keep(plan, raw.record)) ids.add(raw.record.id)
+    undecided = []
+  }
+  for await (const hit of candidates(core, plan.path)) {
+    if (!hit.undecided) ids.add(hit.id)
+    else if (undecided.push(hit) >= 1000) await verify()
+  }
+  if (undecided.length > 0) await verify()
+  return ids.size
 }

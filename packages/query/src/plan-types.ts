@@ -19,7 +19,7 @@ export type AccessPath =
   | { kind: 'indexRange'; field: string; lower?: RangeBound; upper?: RangeBound; descending: boolean }
   /** LIST the index entries of the strings starting with `prefix`. */
   | { kind: 'indexPrefix'; field: string; prefix: string }
-  /** LIST the records themselves, in creation order (ids are UUIDv7). */
+  /** LIST the records themselves, in id order (creation order for server-made UUIDv7 ids, not for caller-chosen ones). */
   | { kind: 'records' }
 
 /** Sort order of a query. */
@@ -52,6 +52,11 @@ export interface ModelShape {
   indexedDescending: readonly string[]
   /** Field kinds, to know which fields hold strings. */
   stringFields: ReadonlySet<string>
+  /**
+   * Fields of no single kind (unions, literals…): their indexes never serve a Date or ISO date-string
+   * operand, which the matcher compares by instant across both kinds.
+   */
+  looseFields?: ReadonlySet<string>
 }
 
 /** The plan `explain()` returns: chosen access path, whether it serves the order, and the predicted cost. */

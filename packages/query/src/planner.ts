@@ -1,4 +1,4 @@
-import type { IndexValue } from '@s3verless/core'
+import { compareSameKind, compareUtf8, type IndexValue, parseIsoDateTime } from '@s3verless/core'
 import type { Condition } from './filters/filter-types.js'
 import type { AccessPath, ModelShape, OrderBy, Plan, QueryState, RangeBound } from './plan-types.js'
 
@@ -11,24 +11,91 @@ interface Candidate {
   uses: Condition[]
 }
 
+/** Matches a lone surrogate (in a `u` regex, a well-formed pair is one code point and does not match). */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** Values an index key can hold: strings must be well-formed Unicode, Dates valid. */
 const isIndexValue = (v: unknown): v is IndexValue =>
-  v === null || ['string', 'number', 'boolean'].includes(typeof v) || (v instanceof Date && !Number.isNaN(v.getTime()))
+  v === null ||
+  typeof v === 'number' ||
+  typeof v === 'boolean' ||
+  (typeof v === 'string' && !LONE_SURROGATE.test(v)) ||
+  (v instanceof Date && !Number.isNaN(v.getTime()))
+
+/**
+ * Whether the index of `field` answers a comparison with `value` exactly as the matcher does. On a
+ * field of no single kind, a Date and an ISO date string compare equal when they name one instant,
+ * which keys cannot know: those operands are compared on the records.
+ */
+function servable(shape: ModelShape, field: string, value: unknown): value is IndexValue {
+  if (!isIndexValue(value)) return false
+  if (!shape.looseFields?.has(field)) return true
+  return !(value instanceof Date || (typeof value === 'string' && parseIsoDateTime(value) !== undefined))
+}
 
 /** Whether a path hands records out in the requested order. */
 function servesOrder(path: AccessPath, order: OrderBy | undefined): boolean {
   if (!order) return true
-  const byCreation = (order.field === 'createdAt' || order.field === 'id') && !order.descending
+  // Only id order is key order: `createdAt` is not, since a caller may choose any id.
+  const byId = order.field === 'id' && !order.descending
   switch (path.kind) {
+    case 'ids':
+      return byId
+    case 'unique':
+      return true // at most one record
     case 'records':
-      return byCreation
+      return byId
     case 'indexEq':
-      return path.values.length === 1 ? order.field === path.field || byCreation : order.field === path.field && !order.descending
+      return (order.field === path.field && !order.descending) || (path.values.length === 1 && byId)
     case 'indexRange':
       return order.field === path.field && order.descending === path.descending
     case 'indexPrefix':
       return order.field === path.field && !order.descending
-    default:
-      return false
+  }
+}
+
+/** The tighter of two bounds on one side; `undefined` when their kinds differ (nothing can satisfy both). */
+function tighter(a: RangeBound, b: RangeBound, side: 'lower' | 'upper'): RangeBound | undefined {
+  const c = compareSameKind(a.value, b.value)
+  if (c === undefined) return undefined
+  if (c === 0) return a.inclusive ? b : a
+  return (side === 'lower') === c > 0 ? a : b
+}
+
+/**
+ * One range path per field: all its bounds intersect (the tightest lower and upper bound). Bounds of
+ * another kind than the first cannot hold together with it: the path then decides only the bounds of
+ * that first kind, and the others are checked on the records (they match nothing).
+ */
+function rangeCandidate(shape: ModelShape, field: string, conds: Condition[], order: OrderBy | undefined): Candidate | undefined {
+  let lower: RangeBound | undefined
+  let upper: RangeBound | undefined
+  const uses: Condition[] = []
+  for (const c of conds) {
+    const bound = { value: c.value as IndexValue, inclusive: c.op === 'gte' || c.op === 'lte' }
+    const side = c.op === 'gt' || c.op === 'gte' ? 'lower' : 'upper'
+    const current = side === 'lower' ? lower : upper
+    const other = side === 'lower' ? upper : lower
+    const next = current
+      ? tighter(current, bound, side)
+      : other && compareSameKind(other.value, bound.value) === undefined
+        ? undefined
+        : bound
+    if (!next) continue
+    if (side === 'lower') lower = next
+    else upper = next
+    uses.push(c)
+  }
+  const strings = [lower, upper].some((b) => typeof b?.value === 'string')
+  const canDescend = shape.indexedDescending.includes(field) && !strings
+  const ascending = shape.indexed.includes(field)
+  const wantsDescending = order?.field === field && order.descending
+  const descending = canDescend && (wantsDescending || !ascending)
+  if (!descending && !ascending) return undefined
+  return {
+    path: { kind: 'indexRange', field, ...(lower ? { lower } : {}), ...(upper ? { upper } : {}), descending },
+    score: 300,
+    uses,
   }
 }
 
@@ -39,48 +106,39 @@ function candidatesFor(shape: ModelShape, conditions: Condition[], order: OrderB
     if (c.field === 'id' && c.op === 'eq' && typeof c.value === 'string')
       out.push({ path: { kind: 'ids', ids: [c.value] }, score: 1000, uses: [c] })
     if (c.field === 'id' && c.op === 'in' && Array.isArray(c.value) && c.value.every((v) => typeof v === 'string')) {
-      out.push({ path: { kind: 'ids', ids: [...new Set(c.value as string[])] }, score: 900, uses: [c] })
+      // Sorted: the path then yields id order, and a cursor resumes after the last id served.
+      const ids = [...new Set(c.value as string[])].sort((a, b) => compareUtf8(a, b))
+      out.push({ path: { kind: 'ids', ids }, score: 900, uses: [c] })
     }
-    if (!isIndexValue(c.value) && c.op !== 'in' && c.op !== 'isnull') continue
-    if (c.op === 'eq' && shape.unique.includes(c.field) && c.value !== null) {
-      out.push({ path: { kind: 'unique', field: c.field, value: c.value as IndexValue }, score: 800, uses: [c] })
+    if (c.op === 'eq' && shape.unique.includes(c.field) && c.value !== null && servable(shape, c.field, c.value)) {
+      out.push({ path: { kind: 'unique', field: c.field, value: c.value }, score: 800, uses: [c] })
     }
     if (!indexed.has(c.field)) continue
-    if (c.op === 'eq' || (c.op === 'isnull' && c.value === true)) {
+    if ((c.op === 'eq' && servable(shape, c.field, c.value)) || (c.op === 'isnull' && c.value === true)) {
       const value = c.op === 'eq' ? (c.value as IndexValue) : null
       out.push({ path: { kind: 'indexEq', field: c.field, values: [value] }, score: 500, uses: [c] })
-    } else if (c.op === 'in' && Array.isArray(c.value) && c.value.length > 0 && c.value.every(isIndexValue)) {
+    } else if (c.op === 'in' && Array.isArray(c.value) && c.value.length > 0 && c.value.every((v) => servable(shape, c.field, v))) {
       out.push({
         path: { kind: 'indexEq', field: c.field, values: [...(c.value as IndexValue[])] },
         score: 400 - c.value.length,
         uses: [c],
       })
-    } else if (c.op === 'startswith' && typeof c.value === 'string' && shape.stringFields.has(c.field)) {
+    } else if (c.op === 'startswith' && isIndexValue(c.value) && typeof c.value === 'string' && shape.stringFields.has(c.field)) {
       out.push({ path: { kind: 'indexPrefix', field: c.field, prefix: c.value }, score: 200, uses: [c] })
     }
   }
   // Ranges: every range condition on one indexed field combines into one path.
   const byField = new Map<string, Condition[]>()
   for (const c of conditions) {
-    if (RANGE_OPS.has(c.op) && indexed.has(c.field) && isIndexValue(c.value) && c.value !== null)
+    const onIndex = indexed.has(c.field) || shape.indexedDescending.includes(c.field)
+    if (RANGE_OPS.has(c.op) && onIndex && c.value !== null && servable(shape, c.field, c.value))
       byField.set(c.field, [...(byField.get(c.field) ?? []), c])
   }
   for (const [field, conds] of byField) {
-    let lower: RangeBound | undefined
-    let upper: RangeBound | undefined
-    for (const c of conds) {
-      const bound = { value: c.value as IndexValue, inclusive: c.op === 'gte' || c.op === 'lte' }
-      if (c.op === 'gt' || c.op === 'gte') lower = bound
-      else upper = bound
-    }
-    const descending = order?.field === field && order.descending && shape.indexedDescending.includes(field)
-    out.push({
-      path: { kind: 'indexRange', field, ...(lower ? { lower } : {}), ...(upper ? { upper } : {}), descending },
-      score: 300,
-      uses: conds,
-    })
+    const range = rangeCandidate(shape, field, conds, order)
+    if (range) out.push(range)
   }
-  // Order alone: walk the index of the order field (or the records, for creation order).
+  // Order alone: walk the index of the order field (id order is the records' own order).
   if (order && order.field !== 'id') {
     const canWalk = order.descending ? shape.indexedDescending.includes(order.field) : indexed.has(order.field)
     if (canWalk) out.push({ path: { kind: 'indexRange', field: order.field, descending: order.descending }, score: 100, uses: [] })
@@ -101,7 +159,7 @@ function formula(plan: Omit<Plan, 'predicted' | 'description'>): { requests: num
       if (want !== undefined && plan.conditions.length === 0 && plan.excludes.length === 0 && plan.ordered) {
         return {
           requests: Math.ceil(Math.max(want, 1) / 1000) + want,
-          formula: `1 LIST per 1,000 records + ${want} GETs (a page in creation order)`,
+          formula: `1 LIST per 1,000 records + ${want} GETs (a page in id order)`,
         }
       }
       return { requests: null, formula: '1 LIST per 1,000 records + 1 GET per record read (full scan)' }
@@ -134,7 +192,7 @@ function describe(path: AccessPath, scan: boolean): string {
     case 'indexPrefix':
       return `index prefix on ${path.field}`
     case 'records':
-      return scan ? 'FULL SCAN of the records (LIST + GET each), filtered in memory' : 'records in creation order'
+      return scan ? 'FULL SCAN of the records (LIST + GET each), filtered in memory' : 'records in id order'
   }
 }
 

@@ -33,9 +33,21 @@ export function targetOf(repository: Repository<Model>, options: QueryOptions = 
       .filter(([, f]) => f.kind === 'string' || f.kind === 'enum')
       .map(([name]) => name),
   )
+  const looseFields = new Set(
+    Object.entries(model.fields)
+      .filter(([, f]) => f.kind === 'other')
+      .map(([name]) => name),
+  )
   return {
     repository,
-    shape: { name: model.name, unique: model.unique, indexed: plan.ascending, indexedDescending: plan.descending, stringFields },
+    shape: {
+      name: model.name,
+      unique: model.unique,
+      indexed: plan.ascending,
+      indexedDescending: plan.descending,
+      stringFields,
+      looseFields,
+    },
     fields: model.fields,
     fieldNames: [...Object.keys(model.fields), 'id', 'createdAt', 'updatedAt'],
     options,

@@ -192,8 +192,9 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   }
 
   /**
-   * Runs the plan and returns the matches in order, after `offset`, up to `limit`, and whether more
-   * may follow (when a limit stopped the listing, the next page can turn out empty).
+   * Runs the plan and returns the matches in order, after `offset`, up to `limit` (the builder's unless
+   * given), and whether more may follow (when a limit stopped the listing, the next page can turn out
+   * empty). After a cursor the query's offset is not applied again: the cursor stands past it.
    */
   private run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<{ page: Match[]; more: boolean }> {
     const core = this.target.repository.core
@@ -204,18 +205,41 @@ class QueryBuilder<T extends { id: string }, Out = T> {
 
   private async runUncached(plan: Plan, extra: { offset?: number; limit?: number }): Promise<{ page: Match[]; more: boolean }> {
     this.guard(plan)
-    const cursor = this.state.after ? readCursor(plan, this.state.after) : {}
-    const offset = (extra.offset ?? this.state.offset) + (cursor.offset ?? 0)
+    const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
+    const offset = cursor ? ('offset' in cursor ? cursor.offset : 0) : (extra.offset ?? this.state.offset)
     const limit = extra.limit ?? this.state.limit
+    if (limit === 0) return { page: [], more: false }
     const core = this.target.repository.core
+    const at = cursor && 'position' in cursor ? cursor : undefined
     const execution: Execution = await execute(core, plan, {
       ...(limit !== undefined ? { want: offset + limit } : {}),
-      ...(cursor.position ? { after: cursor.position } : {}),
+      ...(at ? { after: at.position } : {}),
+      ...(at?.id !== undefined ? { resume: { id: at.id, ...(at.through ? { through: at.through } : {}) } } : {}),
       ...(this.budget !== undefined ? { maxScan: this.budget } : {}),
     })
     const all = plan.ordered ? execution.matches : sortMatches(execution.matches, plan.order)
     const end = limit === undefined ? all.length : offset + limit
     return { page: all.slice(offset, end), more: all.length > end || execution.stoppedEarly }
+  }
+
+  /**
+   * The cursor of the page after `page`: a listing position when the path serves the order (inside a
+   * tie group of long values, with the last value served), otherwise the number of results served
+   * (`served`, counted from the start of the answer).
+   */
+  private nextCursor(plan: Plan, page: Match[], served: number): string | undefined {
+    const last = page.at(-1)
+    if (!last) return undefined
+    if (!plan.ordered) return makeCursor(plan, { offset: served })
+    const id = last.raw.record.id
+    if (last.group === undefined || !plan.order) return makeCursor(plan, { position: last.position, id })
+    return makeCursor(plan, { position: last.group, id, through: { value: last.raw.record[plan.order.field] } })
+  }
+
+  /** How many results precede the first one `run()` returns (the cursor's count, or the offset). */
+  private skipped(plan: Plan): number {
+    const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
+    return cursor ? ('offset' in cursor ? cursor.offset : 0) : this.state.offset
   }
 
   private shape(matches: Match[]): Promise<Stored<Out>[]> {
@@ -228,23 +252,31 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return this.shape(page)
   }
 
-  /** The first matching record, or `null`. */
+  /** At most `n` results, and no more than the query's own limit. */
+  private upTo(n: number): number {
+    return Math.min(n, this.state.limit ?? n)
+  }
+
+  /** The first matching record (after `offset`), or `null` (always `null` after `limit(0)`). */
   async first(): Promise<Stored<Out> | null> {
-    const { page } = await this.run(await this.plan(), { limit: 1 })
+    const { page } = await this.run(await this.plan(), { limit: this.upTo(1) })
     return (await this.shape(page))[0] ?? null
   }
 
-  /** Exactly one record. @throws NoResultsError (`query.noResults`), MultipleResultsError (`query.multipleResults`) */
+  /**
+   * Exactly one record among the query's results (after `offset`, within `limit`).
+   * @throws NoResultsError (`query.noResults`), MultipleResultsError (`query.multipleResults`)
+   */
   async get(): Promise<Stored<Out>> {
-    const { page } = await this.run(await this.plan(), { limit: 2 })
+    const { page } = await this.run(await this.plan(), { limit: this.upTo(2) })
     if (page.length === 0) throw new NoResultsError(this.target.shape.name)
     if (page.length > 1) throw new MultipleResultsError(this.target.shape.name)
     return (await this.shape(page))[0] as Stored<Out>
   }
 
-  /** Whether any record matches (stops at the first). */
+  /** Whether any record matches (after `offset`, within `limit`; stops at the first). */
   async exists(): Promise<boolean> {
-    return (await this.run(await this.plan(), { limit: 1 })).page.length > 0
+    return (await this.run(await this.plan(), { limit: this.upTo(1) })).page.length > 0
   }
 
   /**
@@ -273,23 +305,23 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   }
 
   /**
-   * Page `page` (1-based) of `pageSize` with totals. Costs a count (LIST-only when the index covers the
-   * filter) plus the page; deep pages re-read what precedes them, so prefer `fetch()` with cursors.
+   * Page `page` (1-based) of `pageSize` with totals, over the query's results: its `offset` and
+   * `limit` mark out what is paged (`offset(10).limit(50).paginate(2, 20)` is results 30–49), and
+   * `after` is ignored. Costs a count (LIST-only when the index covers the filter) plus the page; deep
+   * pages re-read what precedes them, so prefer `fetch()` with cursors.
    */
   async paginate(page = 1, pageSize = 20): Promise<QueryResult<Stored<Out>>> {
     checkCount('page', page, 1)
     checkCount('pageSize', pageSize, 1)
-    const plan = await this.plan()
-    const totalCount = await this.with({ limit: undefined, offset: 0, after: undefined }).count()
-    const { page: matches, more } = await this.run(plan, { offset: (page - 1) * pageSize, limit: pageSize })
+    const whole = this.with({ after: undefined })
+    const plan = await whole.plan()
+    const totalCount = await whole.count()
+    const start = (page - 1) * pageSize
+    const take = Math.max(0, Math.min(pageSize, totalCount - start, (this.state.limit ?? Number.POSITIVE_INFINITY) - start))
+    const { page: matches, more } =
+      take === 0 ? { page: [], more: false } : await whole.run(plan, { offset: this.state.offset + start, limit: take })
     const totalPages = Math.ceil(totalCount / pageSize)
-    const last = matches.at(-1)
-    const nextCursor =
-      more && last
-        ? plan.ordered
-          ? makeCursor(plan, { position: last.position })
-          : makeCursor(plan, { offset: page * pageSize })
-        : undefined
+    const inWindow = this.state.limit === undefined || start + matches.length < this.state.limit
     return {
       items: await this.shape(matches),
       totalCount,
@@ -298,26 +330,20 @@ class QueryBuilder<T extends { id: string }, Out = T> {
       totalPages,
       hasNext: page < totalPages,
       hasPrev: page > 1,
-      nextCursor,
+      nextCursor: more && inWindow ? this.nextCursor(plan, matches, this.state.offset + start + matches.length) : undefined,
     }
   }
 
   /**
    * One page of `limit` results (default 100) and the cursor of the next: pass it to `.after()`.
-   * When the index serves the order, a page costs the same whatever its depth.
+   * The query's `offset` applies to the first page only. When the index serves the order, a page
+   * costs the same whatever its depth.
    */
   async fetch(): Promise<QueryPage<Stored<Out>>> {
     const plan = await this.plan()
     const limit = this.state.limit ?? 100
     const { page, more } = await this.run(plan, { limit })
-    const last = page.at(-1)
-    let nextCursor: string | undefined
-    if (more && last) {
-      const served = (this.state.after ? readCursor(plan, this.state.after).offset : undefined) ?? 0
-      nextCursor = plan.ordered
-        ? makeCursor(plan, { position: last.position })
-        : makeCursor(plan, { offset: served + this.state.offset + page.length })
-    }
+    const nextCursor = more ? this.nextCursor(plan, page, this.skipped(plan) + page.length) : undefined
     return { items: await this.shape(page), nextCursor }
   }
 }
