@@ -98,6 +98,19 @@ function fail(name: string, message: string): never {
  * type Product = InferRecord<typeof Product>
  */
 export function defineModel<S extends AnyObjectSchema>(schema: S, options: ModelOptions<S>): Model<S> {
+  return buildModel(schema, options, { allowReservedPlural: false })
+}
+
+/**
+ * {@link defineModel}'s implementation. `allowReservedPlural` is for S3verless's own models (the
+ * auth package's users) and is reachable only through `defineSystemModel` in
+ * `@s3verless/core/internal`, never through the public `defineModel`.
+ */
+export function buildModel<S extends AnyObjectSchema>(
+  schema: S,
+  options: ModelOptions<S>,
+  { allowReservedPlural }: { allowReservedPlural: boolean },
+): Model<S> {
   const name = options.name
   if (!name || typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
     fail(String(name), 'name must start with a letter and hold only letters, digits and _')
@@ -113,7 +126,8 @@ export function defineModel<S extends AnyObjectSchema>(schema: S, options: Model
   }
   const plural = options.plural ?? `${name.toLowerCase()}s`
   if (!PLURAL.test(plural)) fail(name, `plural "${plural}" must be 1-63 letters, digits, "-" or "_", not starting with "_" or "-"`)
-  if (RESERVED_PLURALS.has(plural.toLowerCase())) fail(name, `plural "${plural}" is reserved for S3verless's own data; choose another`)
+  if (!allowReservedPlural && RESERVED_PLURALS.has(plural.toLowerCase()))
+    fail(name, `plural "${plural}" is reserved for S3verless's own data; choose another`)
 
   const fields: Record<string, FieldInfo> = {}
   for (const [field, fieldSchema] of Object.entries(shape)) fields[field] = describeField(fieldSchema)
