@@ -27,7 +27,8 @@ const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as 
  * Same semantics as S3 (byte-order listing, conditional writes, cursors). Every write goes to a
  * temporary file that is renamed into place, so a crash leaves either the old or the new object,
  * never a torn one. Writes and deletes of one key take a per-key lock (in memory, then a lock file
- * created with O_EXCL), so conditional writes are atomic across processes sharing the folder too.
+ * shared with other processes, see {@link FileLocks}), so conditional writes are atomic across
+ * processes sharing the folder too.
  * Node only: import from `@s3verless/core/fs`.
  * @example
  * const store = fsStore({ root: './.s3verless-data' })
@@ -37,7 +38,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
   const tmpDir = join(options.root, 'tmp')
   const durable = options.durable ?? true
   const locks = new KeyLock()
-  const fileLocks = new FileLocks(join(options.root, 'locks'))
+  const fileLocks = new FileLocks(join(options.root, 'locks'), tmpDir)
   /** Serialises writes of one key: within this process, then across processes through a lock file. */
   const exclusive = <T>(key: string, work: () => Promise<T>) => locks.run(key, () => fileLocks.run(key, work))
   let ready: Promise<void> | undefined
@@ -46,7 +47,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       fsp.mkdir(objectsDir, { recursive: true }),
       fsp.mkdir(tmpDir, { recursive: true }),
       fsp.mkdir(join(options.root, 'locks'), { recursive: true }),
-    ]).then(() => undefined)
+    ]).then(() => fileLocks.sweep())
     return ready
   }
 
