@@ -17,7 +17,7 @@ describe.skipIf(!server)(`randomized concurrency checker on a real S3 server (${
     const store = await rgwBucket(server!)
     const result = await runSchedules(
       RUNS,
-      5,
+      10,
       (seed) =>
         runSchedule({
           seed,
