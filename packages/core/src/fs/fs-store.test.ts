@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,6 +13,8 @@ const fresh = () => {
 afterEach(() => {
   for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true })
 })
+const text = (object: { body: Uint8Array } | null) => new TextDecoder().decode(object?.body)
+const hourAgo = () => new Date(Date.now() - 3_600_000)
 
 describe('fsStore crash safety', () => {
   it('never lets a reader see a torn object while writers replace it', async () => {
@@ -80,5 +82,21 @@ describe('fsStore crash safety', () => {
     await store.put('a/b/c/d', 'x')
     await store.delete('a/b/c/d')
     expect(readdirSync(join(root, 'objects'))).toEqual([])
+  })
+})
+
+describe('fsStore housekeeping', () => {
+  it('sweeps temporary files a crash left behind when a store opens the folder, and keeps recent ones', async () => {
+    const root = fresh()
+    await fsStore({ root }).put('a', 'kept')
+    writeFileSync(join(root, 'tmp', 'crashed.tmp'), 'half written')
+    utimesSync(join(root, 'tmp', 'crashed.tmp'), hourAgo(), hourAgo())
+    mkdirSync(join(root, 'tmp', 'crashed-folder'))
+    writeFileSync(join(root, 'tmp', 'crashed-folder', 'inside'), '')
+    utimesSync(join(root, 'tmp', 'crashed-folder'), hourAgo(), hourAgo())
+    writeFileSync(join(root, 'tmp', 'in-flight.tmp'), 'being written now')
+    const restarted = fsStore({ root })
+    expect(text(await restarted.get('a'))).toBe('kept')
+    expect(readdirSync(join(root, 'tmp')).filter((name) => !name.endsWith('.owner'))).toEqual(['in-flight.tmp'])
   })
 })

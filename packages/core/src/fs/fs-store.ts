@@ -8,6 +8,7 @@ import { unquoteEtag } from '../store/etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from '../store/keys.js'
 import { pageFromSorted } from '../store/sorted-listing.js'
 import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
+import { sweepTmp } from './data-folder.js'
 import { FileLocks } from './file-lock.js'
 import { KeyLock } from './key-lock.js'
 import { DIR_SUFFIX, decodeSegment, encodeSegment, isHashedName, keyToPath, NAME_SUFFIX, OBJECT_SUFFIX } from './key-paths.js'
@@ -28,7 +29,7 @@ const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as 
  * temporary file that is renamed into place, so a crash leaves either the old or the new object,
  * never a torn one. Writes and deletes of one key take a per-key lock (in memory, then a lock file
  * shared with other processes, see {@link FileLocks}), so conditional writes are atomic across
- * processes sharing the folder too.
+ * processes sharing the folder too. Opening a store sweeps what crashed writers left behind.
  * Node only: import from `@s3verless/core/fs`.
  * @example
  * const store = fsStore({ root: './.s3verless-data' })
@@ -47,7 +48,10 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       fsp.mkdir(objectsDir, { recursive: true }),
       fsp.mkdir(tmpDir, { recursive: true }),
       fsp.mkdir(join(options.root, 'locks'), { recursive: true }),
-    ]).then(() => fileLocks.sweep())
+    ]).then(async () => {
+      await sweepTmp(tmpDir).catch(() => undefined)
+      await fileLocks.sweep()
+    })
     return ready
   }
 
