@@ -1,5 +1,4 @@
-import { hash, verify } from '@node-rs/bcrypt'
-import { S3verlessError } from '@s3verless/core'
+import { AuthError } from '../errors.js'
 import { BCRYPT_MAX_COST, BCRYPT_MAX_PASSWORD_BYTES, BCRYPT_MIN_COST, utf8Bytes } from './bcrypt-limits.js'
 
 /** Options for {@link hashPassword}. */
@@ -15,7 +14,28 @@ export interface HashPasswordOptions {
 export const DEFAULT_BCRYPT_COST = 12
 
 /** A bcrypt hash in modular crypt format: `$2b$12$` followed by 22 salt and 31 hash characters. */
-const BCRYPT_HASH = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/
+export const BCRYPT_HASH = /^\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}$/
+
+type Bcrypt = typeof import('@node-rs/bcrypt')
+let bcrypt: Promise<Bcrypt> | undefined
+/**
+ * The native bcrypt module, loaded on first use: importing this package stays possible on edge
+ * runtimes, where only the PBKDF2 hasher works.
+ */
+const loadBcrypt = (): Promise<Bcrypt> => {
+  bcrypt ??= import('@node-rs/bcrypt')
+  return bcrypt
+}
+
+/** Checks a bcrypt cost factor. @throws AuthError `auth.invalidCost` */
+export function checkBcryptCost(cost: number): number {
+  if (!Number.isInteger(cost) || cost < BCRYPT_MIN_COST || cost > BCRYPT_MAX_COST) {
+    throw new AuthError('auth.invalidCost', `bcrypt cost must be an integer from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST}, got ${cost}`, {
+      details: { cost },
+    })
+  }
+  return cost
+}
 
 /**
  * Hashes a password with bcrypt and a fresh random salt, so hashing the same password twice gives
@@ -26,33 +46,24 @@ const BCRYPT_HASH = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/
  * rest (which would let any password sharing those 72 bytes log in), longer passwords are refused.
  * Check a password with `validatePassword` first to give the user a friendly message.
  *
- * Node only (native bcrypt).
- * @throws S3verlessError `auth.passwordTooLong` when the password is longer than 72 UTF-8 bytes.
- * @throws S3verlessError `auth.invalidCost` when `cost` is not an integer from 4 to 31.
+ * Node only (native bcrypt, loaded on first use).
+ * @throws AuthError `auth.passwordTooLong` when the password is longer than 72 UTF-8 bytes.
+ * @throws AuthError `auth.invalidCost` when `cost` is not an integer from 4 to 31.
  * @example
  * const passwordHash = await hashPassword('correct horse 1')   // "$2b$12$…"
  * await verifyPassword('correct horse 1', passwordHash)        // true
  */
 export async function hashPassword(password: string, options: HashPasswordOptions = {}): Promise<string> {
-  const cost = options.cost ?? DEFAULT_BCRYPT_COST
-  if (!Number.isInteger(cost) || cost < BCRYPT_MIN_COST || cost > BCRYPT_MAX_COST) {
-    throw new S3verlessError(
-      'auth.invalidCost',
-      `bcrypt cost must be an integer from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST}, got ${cost}`,
-      {
-        details: { cost },
-      },
-    )
-  }
+  const cost = checkBcryptCost(options.cost ?? DEFAULT_BCRYPT_COST)
   const bytes = utf8Bytes(password)
   if (bytes > BCRYPT_MAX_PASSWORD_BYTES) {
-    throw new S3verlessError(
+    throw new AuthError(
       'auth.passwordTooLong',
       `Password is ${bytes} UTF-8 bytes long; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES}, so it is refused rather than truncated`,
       { details: { bytes, limit: BCRYPT_MAX_PASSWORD_BYTES } },
     )
   }
-  return hash(password, cost)
+  return (await loadBcrypt()).hash(password, cost)
 }
 
 /**
@@ -66,7 +77,7 @@ export async function verifyPassword(plain: string, hashed: string): Promise<boo
   if (typeof plain !== 'string' || typeof hashed !== 'string' || !BCRYPT_HASH.test(hashed)) return false
   if (utf8Bytes(plain) > BCRYPT_MAX_PASSWORD_BYTES) return false
   try {
-    return await verify(plain, hashed)
+    return await (await loadBcrypt()).verify(plain, hashed)
   } catch {
     return false
   }

@@ -1,6 +1,6 @@
 import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { hashPassword, verifyPassword } from './hash-password.js'
+import { hashPassword, verifyPassword } from '../src/index.js'
 
 const cost = 4
 
