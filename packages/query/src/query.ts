@@ -87,7 +87,12 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return group.length === 0 ? this : this.with({ excludes: [...this.state.excludes, group] })
   }
 
-  /** Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending. */
+  /**
+   * Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending; ties go by
+   * id. An index on the field (a descending one for `-field`) serves the order, so a limit stops early;
+   * `id` is served by the records' own listing. `createdAt` is not id order (a caller may choose any id):
+   * without an index on it the records are sorted in memory.
+   */
   orderBy(field: FieldName<T> | `-${FieldName<T>}`): QueryBuilder<T, Out> {
     const descending = field.startsWith('-')
     const name = descending ? field.slice(1) : field
