@@ -1,9 +1,57 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { join } from 'node:path'
+import { SettingsError } from '../errors.js'
 
+/**
+ * The layout of a data folder, recorded in its `format` file. Version 2: object files carry a
+ * header with a random etag and the key ({@link newHeader}), and file names escape capital letters.
+ * Version 1 (no `format` file) had neither.
+ */
+export const FOLDER_FORMAT = 's3verless-fs 2'
 /** Temporary files and folders older than this were left by a crash; opening a store sweeps them (15 min). */
 export const TMP_MAX_AGE_MS = 15 * 60_000
+
+const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException)?.code === code
+const readFormat = (file: string) =>
+  fsp.readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    (error) => {
+      if (isCode(error, 'ENOENT')) return undefined
+      throw error
+    },
+  )
+
+/**
+ * Makes `root` ready for a store: checks (or, in a new folder, records) its layout and creates its
+ * `objects`, `tmp` and `locks` folders.
+ * @throws SettingsError when the folder holds data in another layout (an earlier fsStore's).
+ */
+export async function openDataFolder(root: string): Promise<void> {
+  const file = join(root, 'format')
+  let format = await readFormat(file)
+  if (format === undefined) {
+    // A store writes objects only once the format file exists, so objects without one are version 1.
+    const objects = await fsp.readdir(join(root, 'objects')).catch(() => [])
+    format = await readFormat(file)
+    if (format === undefined && objects.length > 0) format = 's3verless-fs 1'
+  }
+  if (format === undefined) {
+    await fsp.mkdir(root, { recursive: true })
+    await fsp.writeFile(file, `${FOLDER_FORMAT}\n`, { flag: 'wx' }).catch((error) => {
+      if (!isCode(error, 'EEXIST')) throw error
+    })
+    format = await readFormat(file)
+  }
+  if (format !== FOLDER_FORMAT) {
+    throw new SettingsError(
+      `fsStore: the data folder ${root} has layout "${format}", and this version reads "${FOLDER_FORMAT}" ` +
+        '(unique etags, file names safe on case-insensitive file systems). Move the folder away and start a new one.',
+      { details: { root, format, expected: FOLDER_FORMAT } },
+    )
+  }
+  await Promise.all(['objects', 'tmp', 'locks'].map((dir) => fsp.mkdir(join(root, dir), { recursive: true })))
+}
 
 /**
  * Removes what crashed writers left in `tmp/`: files and folders last changed more than `maxAgeMs`

@@ -202,3 +202,16 @@ describe('FileLocks: whose lock may be broken', () => {
     })
   })
 })
+
+describe('fsStore data folder', () => {
+  it('refuses a folder written by an earlier fsStore layout, naming it', async () => {
+    const root = fresh()
+    mkdirSync(join(root, 'objects'), { recursive: true })
+    writeFileSync(join(root, 'objects', 'Users.o'), '{"old":true}') // no header, capitals unescaped
+    const err = await fsStore({ root })
+      .get('Users')
+      .catch((e) => e)
+    expect(err.code).toBe('settings.invalid')
+    expect(err.message).toContain(root)
+  })
+})

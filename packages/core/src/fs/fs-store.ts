@@ -6,12 +6,14 @@ import { compareUtf8 } from '../store/byte-order.js'
 import { toBytes } from '../store/bytes.js'
 import { unquoteEtag } from '../store/etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from '../store/keys.js'
-import { pageFromSorted } from '../store/sorted-listing.js'
-import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
-import { sweepTmp } from './data-folder.js'
+import { lowerBound, pageFromSorted } from '../store/sorted-listing.js'
+import type { DeleteManyResult, GetOptions, ListedObject, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
+import { openDataFolder, sweepTmp } from './data-folder.js'
 import { FileLocks } from './file-lock.js'
 import { KeyLock } from './key-lock.js'
-import { DIR_SUFFIX, decodeSegment, encodeSegment, isHashedName, keyToPath, NAME_SUFFIX, OBJECT_SUFFIX } from './key-paths.js'
+import { keyToPath } from './key-paths.js'
+import { listKeys } from './list-keys.js'
+import { newHeader, readEtag, readObject, readObjectHead } from './object-file.js'
 
 /** Options for {@link fsStore}. */
 export interface FsStoreOptions {
@@ -21,16 +23,21 @@ export interface FsStoreOptions {
   durable?: boolean
 }
 
+/** How many listed objects' files a `list` reads at once. */
+const READ_AHEAD = 16
+
 const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as NodeJS.ErrnoException)?.code ?? '')
 
 /**
  * An object store on the local file system: the embedded default for development and the demo.
  * Same semantics as S3 (byte-order listing, conditional writes, cursors). Every write goes to a
  * temporary file that is renamed into place, so a crash leaves either the old or the new object,
- * never a torn one. Writes and deletes of one key take a per-key lock (in memory, then a lock file
- * shared with other processes, see {@link FileLocks}), so conditional writes are atomic across
- * processes sharing the folder too. Opening a store sweeps what crashed writers left behind.
+ * never a torn one. Each object file starts with a header holding a random etag, new on every
+ * write. Writes and deletes of one key take a per-key lock (in memory, then a lock file shared with
+ * other processes, see {@link FileLocks}), so conditional writes are atomic across processes
+ * sharing the folder too. Opening a store sweeps what crashed writers left behind.
  * Node only: import from `@s3verless/core/fs`.
+ * @throws SettingsError (on the first call) when `root` holds data in an earlier fsStore layout.
  * @example
  * const store = fsStore({ root: './.s3verless-data' })
  */
@@ -44,11 +51,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
   const exclusive = <T>(key: string, work: () => Promise<T>) => locks.run(key, () => fileLocks.run(key, work))
   let ready: Promise<void> | undefined
   const init = () => {
-    ready ??= Promise.all([
-      fsp.mkdir(objectsDir, { recursive: true }),
-      fsp.mkdir(tmpDir, { recursive: true }),
-      fsp.mkdir(join(options.root, 'locks'), { recursive: true }),
-    ]).then(async () => {
+    ready ??= openDataFolder(options.root).then(async () => {
       await sweepTmp(tmpDir).catch(() => undefined)
       await fileLocks.sweep()
     })
@@ -58,57 +61,29 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
   const pathOf = (key: string) => {
     const { dirs, file } = keyToPath(key)
     const dir = join(objectsDir, ...dirs)
-    return { dir, file: join(dir, file), hashedNames: hashedNameFiles(key) }
+    return { dir, file: join(dir, file) }
   }
 
-  /** For segments too long to be file names: the files recording their real text. */
-  function hashedNameFiles(key: string): { path: string; text: string }[] {
-    const segments = key.split('/')
-    const out: { path: string; text: string }[] = []
-    let dir = objectsDir
-    segments.forEach((segment, i) => {
-      const name = encodeSegment(segment)
-      const last = i === segments.length - 1
-      if (isHashedName(name)) out.push({ path: join(dir, name + NAME_SUFFIX), text: segment })
-      if (!last) dir = join(dir, name + DIR_SUFFIX)
-    })
-    return out
-  }
-
-  const etagOf = (stat: { ino: bigint; mtimeNs: bigint; size: bigint }) =>
-    `${stat.ino.toString(36)}-${stat.mtimeNs.toString(36)}-${stat.size.toString(36)}`
-
-  async function statEtag(file: string): Promise<string | null> {
-    try {
-      return etagOf(await fsp.stat(file, { bigint: true }))
-    } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return null
-      throw error
-    }
-  }
-
-  async function writeTemp(bytes: Uint8Array): Promise<string> {
+  async function writeTemp(key: string, bytes: Uint8Array): Promise<{ tmp: string; etag: string }> {
     const tmp = join(tmpDir, `${randomUUID()}.tmp`)
+    const header = newHeader(key)
     const handle = await fsp.open(tmp, 'w')
     try {
-      await handle.writeFile(bytes)
+      await handle.writeFile(header.bytes)
+      await handle.writeFile(bytes) // continues where the header ended
       if (durable) await handle.sync()
     } finally {
       await handle.close()
     }
-    return tmp
+    return { tmp, etag: header.etag }
   }
 
   /** Moves a finished temp file into place: `link` (fails if present) or `rename` (replaces). */
   async function install(tmp: string, key: string, exclusive: boolean): Promise<void> {
-    const { dir, file, hashedNames } = pathOf(key)
+    const { dir, file } = pathOf(key)
     for (let attempt = 0; ; attempt++) {
       try {
         await fsp.mkdir(dir, { recursive: true })
-        for (const n of hashedNames)
-          await fsp.writeFile(n.path, n.text, { flag: 'wx' }).catch((e) => {
-            if (!isCode(e, 'EEXIST')) throw e
-          })
         if (exclusive) {
           await fsp.link(tmp, file)
           await fsp.unlink(tmp)
@@ -126,13 +101,17 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
     }
   }
 
-  /** Removes folders left empty by a delete, up to the objects folder. */
-  async function pruneEmpty(dir: string): Promise<void> {
+  /** Deletes the object in `file`, then the folders that left empty, up to the objects folder. */
+  async function remove(file: string, dir: string): Promise<void> {
+    try {
+      await fsp.unlink(file)
+    } catch (error) {
+      if (isCode(error, 'ENOENT', 'ENOTDIR')) return
+      throw error
+    }
+    // `rmdir` removes only an empty folder, so a key written meanwhile keeps its folder.
     while (dir.length > objectsDir.length && dir.startsWith(objectsDir)) {
       try {
-        const entries = await fsp.readdir(dir)
-        if (entries.some((e) => !e.endsWith(NAME_SUFFIX))) return
-        for (const e of entries) await fsp.unlink(join(dir, e)).catch(() => undefined)
         await fsp.rmdir(dir)
       } catch {
         return
@@ -141,57 +120,25 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
     }
   }
 
-  async function readName(dir: string, name: string): Promise<string> {
-    if (!isHashedName(name)) return decodeSegment(name)
-    return fsp.readFile(join(dir, name + NAME_SUFFIX), 'utf8')
-  }
-
-  /** Every key under `dir` (whose key prefix is `keyPrefix`) that starts with `want`. */
-  async function walk(dir: string, keyPrefix: string, want: string, out: string[]): Promise<void> {
-    let entries: string[]
-    try {
-      entries = await fsp.readdir(dir)
-    } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return
-      throw error
-    }
-    await Promise.all(
-      entries.map(async (entry) => {
-        if (entry.endsWith(OBJECT_SUFFIX)) {
-          const key = keyPrefix + (await readName(dir, entry.slice(0, -OBJECT_SUFFIX.length)))
-          if (key.startsWith(want)) out.push(key)
-        } else if (entry.endsWith(DIR_SUFFIX)) {
-          const sub = `${keyPrefix}${await readName(dir, entry.slice(0, -DIR_SUFFIX.length))}/`
-          if (sub.startsWith(want) || want.startsWith(sub)) await walk(join(dir, entry), sub, want, out)
-        }
-      }),
-    )
-  }
-
   function get(key: string): Promise<StoredObject | null>
   function get(key: string, opts: GetOptions): Promise<StoredObject | NotModified | null>
   async function get(key: string, opts: GetOptions = {}): Promise<StoredObject | NotModified | null> {
     assertValidKey('get', key)
     await init()
-    let handle: fsp.FileHandle
-    try {
-      handle = await fsp.open(pathOf(key).file, 'r')
-    } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return null
-      throw error
-    }
-    try {
-      const stat = await handle.stat({ bigint: true })
-      const etag = etagOf(stat)
-      const serverTime = new Date()
-      if (opts.ifNoneMatch !== undefined && unquoteEtag(opts.ifNoneMatch) === etag) {
-        return { notModified: true, key, etag, serverTime }
-      }
-      const body = new Uint8Array(await handle.readFile())
-      return { notModified: false, key, body, etag, lastModified: new Date(Number(stat.mtimeMs)), serverTime }
-    } finally {
-      await handle.close()
-    }
+    const ifNoneMatch = opts.ifNoneMatch === undefined ? undefined : unquoteEtag(opts.ifNoneMatch)
+    const found = await readObject(pathOf(key).file, ifNoneMatch)
+    const serverTime = new Date()
+    if (!found) return null
+    if (found.notModified) return { notModified: true, key, etag: found.etag, serverTime }
+    return { notModified: false, key, body: found.body, etag: found.etag, lastModified: found.modified, serverTime }
+  }
+
+  /** A key's listing entry; `null` when it was deleted meanwhile. */
+  async function describe(key: string): Promise<ListedObject | null> {
+    const found = await readObjectHead(pathOf(key).file)
+    if (!found) return null
+    const { header, stat } = found
+    return { key, lastModified: stat.mtime, size: stat.size - header.length, etag: header.etag }
   }
 
   return {
@@ -207,15 +154,13 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       return exclusive(key, async () => {
         const { file } = pathOf(key)
         if (opts.ifMatch !== undefined) {
-          const current = await statEtag(file)
-          if (current !== unquoteEtag(opts.ifMatch)) throw new PreconditionFailed('put', key)
-        } else if (opts.ifNoneMatch === '*' && (await statEtag(file)) !== null) {
+          if ((await readEtag(file)) !== unquoteEtag(opts.ifMatch)) throw new PreconditionFailed('put', key)
+        } else if (opts.ifNoneMatch === '*' && (await readEtag(file)) !== null) {
           throw new PreconditionFailed('put', key)
         }
-        const tmp = await writeTemp(bytes)
+        const { tmp, etag } = await writeTemp(key, bytes)
         await install(tmp, key, opts.ifNoneMatch === '*')
-        const etag = await statEtag(file)
-        return { etag: etag ?? '' }
+        return { etag }
       })
     },
     async delete(key, opts = {}) {
@@ -224,17 +169,11 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
       await exclusive(key, async () => {
         const { dir, file } = pathOf(key)
         if (opts.ifMatch !== undefined) {
-          const current = await statEtag(file)
+          const current = await readEtag(file)
           if (current === null) return
           if (current !== unquoteEtag(opts.ifMatch)) throw new PreconditionFailed('delete', key)
         }
-        try {
-          await fsp.unlink(file)
-        } catch (error) {
-          if (isCode(error, 'ENOENT', 'ENOTDIR')) return
-          throw error
-        }
-        await pruneEmpty(dir)
+        await remove(file, dir)
       })
     },
     async deleteMany(keys): Promise<DeleteManyResult> {
@@ -245,10 +184,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
         keys.map((key) =>
           exclusive(key, async () => {
             const { dir, file } = pathOf(key)
-            await fsp.unlink(file).catch((e) => {
-              if (!isCode(e, 'ENOENT', 'ENOTDIR')) throw e
-            })
-            await pruneEmpty(dir)
+            await remove(file, dir)
           }).catch((e: Error) => errors.push({ key, code: 'InternalError', message: e.message })),
         ),
       )
@@ -258,25 +194,20 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
     async list(prefix, opts = {}) {
       assertPageSize('list', opts.limit)
       await init()
-      const segments = prefix.split('/')
-      segments.pop()
-      let dir = objectsDir
-      let keyPrefix = ''
-      for (const segment of segments) {
-        dir = join(dir, encodeSegment(segment) + DIR_SUFFIX)
-        keyPrefix += `${segment}/`
-      }
-      const keys: string[] = []
-      await walk(dir, keyPrefix, prefix, keys)
+      const keys = await listKeys(objectsDir, prefix)
       keys.sort(compareUtf8)
-      const page = await pageFromSorted(keys, prefix, opts, async (key) => {
-        try {
-          const stat = await fsp.stat(pathOf(key).file, { bigint: true })
-          return { key, lastModified: new Date(Number(stat.mtimeMs)), size: Number(stat.size), etag: etagOf(stat) }
-        } catch (error) {
-          if (isCode(error, 'ENOENT', 'ENOTDIR')) return null
-          throw error
+      // Listing an object opens its file (the etag is in it): keep the next few reads in flight.
+      const readAhead = Math.min(READ_AHEAD, opts.limit ?? READ_AHEAD)
+      const reads = new Map<string, Promise<ListedObject | null>>()
+      const page = await pageFromSorted(keys, prefix, opts, (key) => {
+        const at = lowerBound(keys, key)
+        for (const next of keys.slice(at, at + readAhead)) {
+          if (reads.has(next)) continue
+          const read = describe(next)
+          read.catch(() => undefined) // awaited when its turn comes, or not needed
+          reads.set(next, read)
         }
+        return reads.get(key) as Promise<ListedObject | null>
       })
       return { ...page, serverTime: new Date() }
     },
