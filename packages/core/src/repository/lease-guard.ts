@@ -58,8 +58,9 @@ export class WriteAdditions {
 
   /**
    * After the record landed: if it landed half a lease or more after the claims or entries were
-   * written, renew the claims and put the entries again. @throws UniqueConstraintError for a lost claim
-   * (the caller must then take its record back).
+   * written, renew the claims and put the entries again. @throws UniqueConstraintError for a lost
+   * claim, or the store's error when the entries could not be put back (the caller must then take its
+   * record back).
    */
   async afterRecord(): Promise<void> {
     const reput = this.entries.length > 0 && this.#slow(this.#entriesAt)
@@ -70,8 +71,8 @@ export class WriteAdditions {
     ])
     if (claims.status === 'rejected') throw claims.reason
     this.claims = claims.value
-    // A failed re-put is left to readers and verify: the record did land, and saying otherwise would be wrong.
-    void entries
+    // Entries a reader may have removed could not be put back: the record must not stay without them.
+    if (entries.status === 'rejected') throw entries.reason
   }
 
   /** Removes what this write added (nothing a stored record can need: keys and versions are its own). */

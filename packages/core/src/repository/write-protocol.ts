@@ -79,7 +79,8 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a claim while the record was being written: take the record back (if no one changed it since).
+      // Lost a claim (or could not put back entries) while the record was being written: take the record
+      // back, if no one changed it since.
       if (await unstoreRecord(core, id, etag)) phase = 'adding'
       throw error
     }
@@ -178,7 +179,8 @@ export async function updateRecord(
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a new claim while writing: put the previous version back (its entries and claims are still there).
+      // Lost a new claim (or could not put back new entries) while writing: put the previous version back
+      // (its entries and claims are still there).
       const restored = await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).then(
         () => true,
         () => false,

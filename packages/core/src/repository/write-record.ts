@@ -5,14 +5,29 @@ import type { PutOptions, StoredObject } from '../store/types.js'
 import { encodeRecord, type RecordMeta } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 
+const metaOf = (object: StoredObject): RecordMeta | undefined => {
+  try {
+    return (JSON.parse(fromUtf8(object.body)) as { _s3v?: RecordMeta })._s3v
+  } catch {
+    return undefined
+  }
+}
+
 /** Whether a stored object is the version written by the write whose token is `w`. */
 export function writtenBy(object: StoredObject, w: string): boolean {
-  try {
-    const body = JSON.parse(fromUtf8(object.body)) as { _s3v?: RecordMeta }
-    return body._s3v?.w === w
-  } catch {
-    return false
-  }
+  return metaOf(object)?.w === w
+}
+
+/**
+ * Whether a stored version still uses index entries or claims made by write `w`: then it descends
+ * from that write's version (entries and claims are inherited only from the version they replace),
+ * so that write landed, and what it added must stay.
+ */
+function inherits(object: StoredObject, w: string): boolean {
+  const meta = metaOf(object)
+  if (!meta) return false
+  if (Object.values(meta.ix ?? {}).includes(w)) return true
+  return Object.values(meta.claims ?? {}).some((ref) => typeof ref === 'object' && ref.w === w)
 }
 
 /** An answer that leaves it open whether the request was applied. */
@@ -62,6 +77,8 @@ export async function writeObject(
     }
     // (A 412 is checked too: an S3 client that retries on its own may have landed the first attempt.)
     if (now && writtenBy(now, w)) return now.etag
+    // Landed, then replaced by a write that built on it before we could look: not a lost race.
+    if (now && inherits(now, w)) throw unknown()
     if (isS3verlessError(error, 'store.preconditionFailed')) throw lostRace(error)
     if (condition.ifMatch !== undefined && (now === null || now.etag !== condition.ifMatch)) throw lostRace(error)
     if (condition.ifNoneMatch === '*' && now !== null) throw lostRace(error)
