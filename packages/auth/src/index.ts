@@ -1,3 +1,5 @@
+export type { TokenBlacklistOptions } from './blacklist/token-blacklist.js'
+export { TokenBlacklist } from './blacklist/token-blacklist.js'
 export type { AuthErrorCode } from './errors.js'
 export { AUTH_ERRORS, AuthError } from './errors.js'
 export type { BcryptHasherOptions } from './password/bcrypt-hasher.js'
@@ -10,3 +12,27 @@ export type { PasswordCheck, PasswordPolicy } from './password/password-policy.j
 export { checkPassword, DEFAULT_PASSWORD_POLICY, MAX_POLICY_BYTES, validatePassword } from './password/password-policy.js'
 export type { Pbkdf2Digest, Pbkdf2HasherOptions } from './password/pbkdf2-hasher.js'
 export { PBKDF2_MAX_PASSWORD_BYTES, pbkdf2Hasher } from './password/pbkdf2-hasher.js'
+export type { S3AuthServiceOptions, TokenPair } from './service/auth-options.js'
+export { S3AuthService } from './service/s3-auth-service.js'
+export type { AccessTokenClaims } from './tokens/access-tokens.js'
+export { REFRESH_TOKEN_BYTES } from './tokens/refresh-token.js'
+export type { Session, SessionContext } from './tokens/sessions.js'
+export type { TokenCleanupReport } from './tokens/token-cleanup.js'
+export type { TokenAlgorithm } from './tokens/token-config.js'
+export { MIN_SECRET_LENGTH } from './tokens/token-config.js'
+export { normalizeEmail, normalizeUsername } from './users/normalize.js'
+export { publicUser } from './users/public-user.js'
+export type { StoredUser } from './users/user-directory.js'
+export type {
+  BaseUser,
+  BaseUserShape,
+  CreateUserInput,
+  DefaultUserModel,
+  ManagedUserField,
+  PublicUser,
+  UpdateUserInput,
+  UserModel,
+  UserModelOptions,
+  UserOf,
+} from './users/user-model.js'
+export { baseUserShape, createUserModel, isUserModel, MANAGED_USER_FIELDS, User } from './users/user-model.js'
