@@ -214,6 +214,13 @@ describe('issue 9.8: documented semantics', () => {
     }
   })
 
+  it('an ISO input without an offset is stored as UTC too, so the same text finds it', async () => {
+    process.env.TZ = 'America/New_York'
+    const { q, created } = await docs([{ d: '2024-01-05T10:00' as never }])
+    expect(created[0]?.d?.toISOString()).toBe('2024-01-05T10:00:00.000Z')
+    expect(await q().filter({ d: '2024-01-05T10:00' }).count()).toBe(1)
+  })
+
   it('first() and exists() honour limit(0)', async () => {
     const { q } = await docs([{}, {}])
     expect(await q().limit(0).first()).toBeNull()

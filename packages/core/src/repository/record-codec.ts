@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseIsoDateTime } from '../model/compare-values.js'
 import type { Model } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
 import { CorruptRecordError, type FieldIssue, ValidationError } from '../model/model-errors.js'
@@ -73,15 +74,28 @@ export const toFieldIssues = (error: z.ZodError): FieldIssue[] =>
     code: issue.code,
   }))
 
+const ISO_SHAPE = /^[+-]?\d{4,6}-\d/
+
+/**
+ * A date string as a Date, read the way queries and the matcher read it (`parseIsoDateTime`): an ISO
+ * date-time without an offset is UTC, never the machine's time zone; an impossible ISO date is an
+ * invalid Date (the schema then refuses it). Other strings keep the platform's reading.
+ */
+function toDate(text: string): Date {
+  const time = parseIsoDateTime(text)
+  if (time !== undefined) return new Date(time)
+  return ISO_SHAPE.test(text) ? new Date(Number.NaN) : new Date(text)
+}
+
 /** ISO strings (as JSON stores dates) back into Dates for the model's date fields. */
 export function reviveDates(model: Model, data: Record<string, unknown>): Record<string, unknown> {
   const out = { ...data }
   for (const [field, info] of Object.entries(model.fields)) {
     const value = out[field]
-    if (info.kind === 'date' && typeof value === 'string') out[field] = new Date(value)
+    if (info.kind === 'date' && typeof value === 'string') out[field] = toDate(value)
   }
   for (const field of ['createdAt', 'updatedAt']) {
-    if (typeof out[field] === 'string') out[field] = new Date(out[field] as string)
+    if (typeof out[field] === 'string') out[field] = toDate(out[field] as string)
   }
   return out
 }
