@@ -5,7 +5,12 @@ const from = (remoteAddress: string) => ({ headers: new Headers(), remoteAddress
 
 function clock(start = Date.UTC(2026, 0, 1, 12)) {
   let at = start
-  return { now: () => at, advance: (ms: number) => void (at += ms) }
+  return {
+    now: () => at,
+    advance(ms: number) {
+      at += ms
+    },
+  }
 }
 
 describe('RateLimiter', () => {
