@@ -150,7 +150,11 @@ async function releaseVersion(ctx: ClaimContext, key: string, etag: string): Pro
 /**
  * Renews a claim this write holds: rewrites it under compare-and-swap as a new version, restarting
  * its lease, so a taker that judged the old version abandoned fails its own compare-and-swap.
- * Returns the new etag. @throws UniqueConstraintError (`lostClaim`) when it was taken over meanwhile.
+ * A failed or unanswered request is settled by reading the claim: still this write's (the version we
+ * knew, or one it renewed since) → try again from there; our new version → done; anything else →
+ * taken over. Returns the new etag.
+ * @throws UniqueConstraintError (`lostClaim`) when it was taken over meanwhile; the store's error
+ *   when it keeps failing.
  */
 export async function renewUnique(
   ctx: ClaimContext,
@@ -158,18 +162,28 @@ export async function renewUnique(
   value: IndexValue,
   id: string,
   w: string,
-  etag: string,
+  known: string,
 ): Promise<string> {
+  let etag = known
   const key = ctx.layout.claimKey(field, encodeValue(value))
   const body = claimBody(id, w, Math.random().toString(36).slice(2, 10))
-  try {
-    return await putClaim(ctx, key, body, w, { ifMatch: etag })
-  } catch (error) {
-    if (!isPrecondition(error) && !isConflict(error)) throw error
-    const now = isPrecondition(error) ? await ctx.store.get(key) : null // (a retry below us may have landed it)
-    if (now && fromUtf8(now.body) === body) return now.etag
-    throw new UniqueConstraintError(ctx.model.name, field, value, { details: { lostClaim: true } })
+  let failure: unknown
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return (await ctx.store.put(key, body, { ifMatch: etag })).etag
+    } catch (error) {
+      if (!isPrecondition(error) && !isConflict(error)) throw error
+      failure = error
+    }
+    const now = await ctx.store.get(key).catch(() => undefined)
+    if (now === undefined) continue // could not look: try again
+    if (now && fromUtf8(now.body) === body) return now.etag // it landed (a lost answer, or a retry below us)
+    const held = now ? parseClaim(now) : undefined
+    if (now && held?.id === id && held.w === w)
+      etag = now.etag // still this write's claim, renewed since: go on from there
+    else throw new UniqueConstraintError(ctx.model.name, field, value, { details: { lostClaim: true } })
   }
+  throw failure
 }
 
 /** The record id a claim names, or null when there is no claim or it was released. */

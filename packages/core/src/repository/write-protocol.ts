@@ -12,6 +12,7 @@ import type { CachedRecord, RecordWrite } from './record-cache.js'
 import { type ClaimRef, encodeRecord, type RawRecord, type RecordMeta, validateInput, withEtag } from './record-codec.js'
 import { unstoreRecord } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
+import { renewUnique } from './unique-claims.js'
 import { writeRecord } from './write-record.js'
 
 /** A record as stored: schema fields plus the server fields. */
@@ -117,6 +118,34 @@ export async function readForWrite(core: RepoCore, rawId: unknown, options: Cond
 const heldRefs = (meta: RecordMeta, fields: readonly string[]): Record<string, ClaimRef | undefined> =>
   Object.fromEntries(fields.map((f) => [f, claimRef(meta, f)]))
 
+/**
+ * Puts the previous version of a record back over the version this write stored (compare-and-swap),
+ * after a slow write lost a claim. Its entries are still there (cleanup had not run), but while the
+ * new version was stored its old unique values looked free: their claims are first renewed (compare-
+ * and-swap on the version it held, so a taker that judged them abandoned fails), and if one was
+ * taken over meanwhile nothing is put back. True when the previous version is stored again.
+ */
+async function restorePrevious(
+  core: RepoCore,
+  previous: RawRecord,
+  released: Record<string, ClaimRef | undefined>,
+  etag: string,
+): Promise<boolean> {
+  const record = previous.record
+  const claims = { ...(previous.meta.claims ?? {}) }
+  try {
+    for (const [field, ref] of Object.entries(released)) {
+      if (!ref) continue
+      const w = ref.w ?? writeToken()
+      claims[field] = { e: await renewUnique(core.claims, field, fieldValue(record, field), record.id, w, ref.e), w }
+    }
+    await writeRecord(core, record, { ...previous.meta, claims, w: writeToken() }, { ifMatch: etag })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The `rel` bookkeeping of a new version: the claims it gives up, and those its predecessor gave up on fields it leaves alone. */
 function releasedTokens(
   meta: RecordMeta,
@@ -179,13 +208,8 @@ export async function updateRecord(
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a new claim (or could not put back new entries) while writing: put the previous version back
-      // (its entries and claims are still there).
-      const restored = await writeRecord(core, before, { ...current.meta, w: writeToken() }, { ifMatch: etag }).then(
-        () => true,
-        () => false,
-      )
-      if (restored) phase = 'adding'
+      // Lost a new claim (or could not put back new entries) while writing: put the previous version back.
+      if (await restorePrevious(core, current, released, etag)) phase = 'adding'
       throw error
     }
     // Past the commit point: the previous version's entries and claims go, in parallel.
