@@ -1,6 +1,6 @@
 import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { bcryptHasher, publicUser } from '../src/index.js'
+import { bcryptHasher, pbkdf2Hasher, publicUser } from '../src/index.js'
 import { countingHasher, PASSWORD, register, setup } from './fixtures.js'
 
 const codeOf = (error: unknown) => (isS3verlessError(error) ? error.code : String(error))
@@ -137,6 +137,17 @@ describe('S3AuthService users', () => {
     expect(again?.hashedPassword).toMatch(/^\$2b\$05\$/)
     expect((await stronger.getUser(alice.id))?.hashedPassword).toBe(again?.hashedPassword)
     expect(await auth.authenticateUser('alice', PASSWORD)).not.toBeNull() // the old service still verifies the new hash
+  })
+
+  it('works end to end with the PBKDF2 hasher (edge runtimes), rehashing when the iteration count changed', async () => {
+    const { auth, store } = setup({ hasher: pbkdf2Hasher({ iterations: 1000 }), passwordPolicy: { maxBytes: 200 } })
+    const long = `${'long passphrase '.repeat(10)}1` // 161 bytes: fine without bcrypt's 72-byte limit
+    const alice = await auth.createUser({ username: 'alice', email: 'alice@example.com', password: long })
+    expect(alice.hashedPassword).toMatch(/^\$pbkdf2-sha256\$i=1000\$/)
+    expect((await auth.authenticateUser('alice', long))?.id).toBe(alice.id)
+    expect(await auth.authenticateUser('alice', long.slice(0, -1))).toBeNull()
+    const stronger = setup({ store, hasher: pbkdf2Hasher({ iterations: 2000 }), passwordPolicy: { maxBytes: 200 } } as never).auth
+    expect((await stronger.authenticateUser('alice', long))?.hashedPassword).toMatch(/^\$pbkdf2-sha256\$i=2000\$/)
   })
 
   it('updates profile fields and email, moving the email claim', async () => {
