@@ -183,8 +183,9 @@ export function randomQuery(rng: Rng, fields: QField[], records: readonly Rec[])
     const group: GenCondition[] = []
     for (let i = 0; i < 1 + rng.int(2); i++) {
       const c = condition(rng, rng.pick(fields), records)
+      if (group.some((x) => x.key === c.key)) continue
       refused ||= c.refused === true
-      if (!group.some((x) => x.key === c.key)) group.push({ key: c.key, engine: c.engine, ref: c.ref })
+      group.push({ key: c.key, engine: c.engine, ref: c.ref })
     }
     excludes.push(group)
   }
