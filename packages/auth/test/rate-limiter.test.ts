@@ -1,5 +1,6 @@
+import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMITS, memoryRateLimitStore, RateLimit, RateLimiter } from '../src/index.js'
+import { AUTH_ERRORS, DEFAULT_RATE_LIMITS, memoryRateLimitStore, RateLimit, RateLimiter } from '../src/index.js'
 
 const from = (remoteAddress: string) => ({ headers: new Headers(), remoteAddress })
 
@@ -74,6 +75,15 @@ describe('RateLimiter', () => {
     const outcomes = []
     for (let i = 0; i < 5; i++) outcomes.push((await limiter.isRateLimited(spoofed(i), 'login'))[0])
     expect(outcomes).toEqual([false, false, true, true, true])
+  })
+
+  it('enforce throws auth.rateLimited with the headers to send', async () => {
+    const limiter = new RateLimiter({ limits: { register: new RateLimit(1, 3600) } })
+    expect(await limiter.enforce(from('203.0.113.9'), 'register')).toMatchObject({ remaining: 0 })
+    const error = await limiter.enforce(from('203.0.113.9'), 'register').catch((e) => e)
+    expect(isS3verlessError(error, 'auth.rateLimited')).toBe(true)
+    expect(AUTH_ERRORS[error.code as 'auth.rateLimited'].status).toBe(429)
+    expect(error.details.headers).toMatchObject({ 'RateLimit-Limit': '1', 'Retry-After': expect.stringMatching(/^\d+$/) })
   })
 
   it('reset forgets a client’s count and block (e.g. after a successful login)', async () => {

@@ -101,6 +101,24 @@ export class RateLimiter {
     return [true, info(0, { retryAfter: Math.max(1, Math.ceil((windowEnd - now) / 1000)) })]
   }
 
+  /**
+   * Like {@link isRateLimited}, for middleware: returns the info when the request may go on, and
+   * throws when it is limited.
+   * @throws AuthError `auth.rateLimited` (HTTP 429), with `details.info` and `details.headers` (`Retry-After` included).
+   * @example
+   * app.post('/login', async (c) => {
+   *   const info = await limiter.enforce({ headers: c.req.raw.headers, remoteAddress: getConnInfo(c).remote.address }, 'login')
+   *   c.header('RateLimit-Remaining', String(info.remaining))
+   * })
+   */
+  async enforce(request: RateLimitRequest, endpoint = 'default'): Promise<RateLimitInfo> {
+    const [limited, info] = await this.isRateLimited(request, endpoint)
+    if (!limited) return info
+    throw new AuthError('auth.rateLimited', `Too many requests to ${info.endpoint}; retry in ${info.retryAfter} s`, {
+      details: { info, headers: this.getRateLimitHeaders(info) },
+    })
+  }
+
   /** Forgets a client's count and block at an endpoint (e.g. after a successful login). */
   async reset(request: RateLimitRequest, endpoint = 'default'): Promise<void> {
     const name = Object.hasOwn(this.limits, endpoint) ? endpoint : 'default'
