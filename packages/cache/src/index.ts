@@ -4,7 +4,7 @@
  * database read its records through any of them.
  */
 export type { CacheOperation, CompositeCacheOptions, CompositeCacheStats, TierErrorContext } from './composite-cache.js'
-export { CompositeCache } from './composite-cache.js'
+export { CompositeCache, TIER_FAILED } from './composite-cache.js'
 export { globMatcher } from './glob.js'
 export type { InMemoryCacheOptions } from './in-memory-cache.js'
 export { InMemoryCache } from './in-memory-cache.js'

@@ -170,33 +170,36 @@ describe('CompositeCache with a failing tier', () => {
     })
   }
 
-  it('writes and deletes still reach the healthy tiers, and failures are counted, not thrown', async () => {
+  it('writes and deletes still reach the healthy tiers; a tier that cannot take them makes them reject and is no longer read', async () => {
     const l1 = new InMemoryCache()
     const cache = new CompositeCache([l1, brokenTier()])
-    await cache.set('products:1', 'v')
+    const tierFailed = { code: 'cache.tierFailed', details: expect.objectContaining({ tiers: [1] }) }
+    await expect(cache.set('products:1', 'v')).rejects.toMatchObject(tierFailed)
     expect(await l1.get('products:1')).toBe('v')
     expect(await cache.exists('products:1')).toBe(true)
-    expect(await cache.deletePattern('products:*')).toBe(1)
-    await cache.set('k', 'v')
-    expect(await cache.delete('k')).toBe(true)
-    await cache.clear()
-    expect(cache.stats().errors).toBe(5) // set, deletePattern, set, delete, clear (exists stopped at L1)
+    await expect(cache.deletePattern('products:*')).rejects.toMatchObject(tierFailed)
+    expect(await l1.exists('products:1')).toBe(false)
+    await expect(cache.set('k', 'v')).rejects.toMatchObject(tierFailed)
+    await expect(cache.delete('k')).rejects.toMatchObject(tierFailed)
+    expect(await l1.exists('k')).toBe(false)
+    await expect(cache.clear()).rejects.toMatchObject(tierFailed)
+    // set, its drop, deletePattern, set, its drop, delete, its drop, clear (exists stopped at L1, and skips L2 since)
+    expect(cache.stats().errors).toBe(8)
   })
 
-  it('a cache whose every tier fails still answers: a miss, no throw', async () => {
+  it('a cache whose every tier fails still answers reads: a miss, no throw', async () => {
     const cache = new CompositeCache([brokenTier(), brokenTier(true)])
     expect(await cache.get('k')).toBeUndefined()
-    await cache.set('k', 1)
-    expect(await cache.exists('k')).toBe(false)
-    expect(await cache.delete('k')).toBe(false)
-    expect(await cache.deletePattern('*')).toBe(0)
+    await expect(cache.set('k', 1)).rejects.toMatchObject({ code: 'cache.tierFailed' })
+    expect(await cache.exists('k')).toBe(false) // neither tier is asked for 'k' any more
+    expect(await cache.get('k')).toBeUndefined()
     const stats = cache.stats() // the tiers' stats() throw too: they read as zeros
-    expect(stats).toMatchObject({ hits: 0, misses: 1, errors: 10 }) // 5 operations × 2 tiers
+    expect(stats).toMatchObject({ hits: 0, misses: 2, errors: 6 }) // 2 gets, 2 sets and their 2 drops
     expect(stats.tiers).toEqual([
       { hits: 0, misses: 0, hitRate: 0, size: 0, evictions: 0 },
       { hits: 0, misses: 0, hitRate: 0, size: 0, evictions: 0 },
     ])
-    expect(cache.stats().errors).toBe(10) // reading stats does not change them
+    expect(cache.stats().errors).toBe(6) // reading stats does not change them
   })
 
   it('reports a failing stats() to onError', () => {
@@ -211,7 +214,7 @@ describe('CompositeCache with a failing tier', () => {
         throw new Error('logger down')
       },
     })
-    await cache.set('k', 1)
+    await expect(cache.set('k', 1)).rejects.toMatchObject({ code: 'cache.tierFailed' })
     expect(await cache.get('k')).toBe(1)
   })
 })
