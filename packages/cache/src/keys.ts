@@ -24,6 +24,12 @@ export interface CacheKeys {
    *   circular references.
    */
   query(model: string, params: unknown): string
+  /**
+   * Key of the guard token `name` of `model` (see `repositoryCache`):
+   * `{prefix}:generation/{model}/{name}`. Never matched by the model patterns, so invalidating a
+   * model's queries leaves its guards in place.
+   */
+  generation(model: string, name: string): string
   /** Key for anything else: `{prefix}:custom:{part}/{part}/…`. Never matched by the model patterns. */
   custom(first: string, ...rest: string[]): string
   /** Glob matching every record and query key of `model`, and no other key these builders make. */
@@ -66,6 +72,7 @@ export const cacheKeys = (options: CacheKeysOptions = {}): CacheKeys => {
     prefix,
     record: (model, id) => `${prefix}:record:${segment('model', model)}:${segment('id', id)}`,
     query: (model, params) => `${prefix}:query:${segment('model', model)}:${hash64(canonicalText(params))}`,
+    generation: (model, name) => `${prefix}:generation/${segment('model', model)}/${segment('name', name)}`,
     custom: (first, ...rest) => `${prefix}:custom:${[first, ...rest].map((part) => segment('part', part)).join('/')}`,
     modelPattern: (model) => `${prefix}:*:${segment('model', model)}:*`,
     queryPattern: (model) => `${prefix}:query:${segment('model', model)}:*`,

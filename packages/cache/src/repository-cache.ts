@@ -24,6 +24,13 @@ export interface RepositoryCacheOptions {
  * changes, plus the model's query results: the other records of the model stay cached (a write to
  * one record cannot change another).
  *
+ * It also keeps the **guard tokens** (`cacheKeys().generation(plural, name)`) through which
+ * databases sharing the backend stay coherent: every write renews its record's and its model's
+ * tokens, every entry is stored with the tokens current when its content was read, and an entry is
+ * only served while they are still current — so one database's slow read can never bring back
+ * what another's write replaced. Query results are keyed by the canonical form of their
+ * parameters (`cacheKeys().query`).
+ *
  * Errors from the backend propagate to core, which counts them and falls back to the store.
  * @example
  * const db = createDatabase({
@@ -39,13 +46,15 @@ export const repositoryCache = (backend: CacheBackend, options: RepositoryCacheO
     delete: async (model, id) => {
       await backend.delete(keys.record(model, id))
     },
+    getGeneration: (model, name) => backend.get<string>(keys.generation(model, name)),
+    setGeneration: (model, name, token, ttlSeconds) => backend.set(keys.generation(model, name), token, ttlSeconds),
   }
   if (options.invalidateQueries !== false) {
     cache.invalidateModel = async (model) => {
       await backend.deletePattern(keys.queryPattern(model))
     }
-    cache.getQuery = (model, key) => backend.get(keys.query(model, key))
-    cache.setQuery = (model, key, value, ttlSeconds) => backend.set(keys.query(model, key), value, ttlSeconds)
+    cache.getQuery = async (model, params) => backend.get(keys.query(model, params))
+    cache.setQuery = async (model, params, value, ttlSeconds) => backend.set(keys.query(model, params), value, ttlSeconds)
   }
   return cache
 }

@@ -35,6 +35,7 @@ describe('cacheKeys formats', () => {
     expect(keys.record('products', '42')).toBe('s3verless:record:products:42')
     expect(keys.query('products', { price__gt: 100 })).toMatch(/^s3verless:query:products:[0-9a-f]{16}$/)
     expect(keys.custom('session', 'abc')).toBe('s3verless:custom:session/abc')
+    expect(keys.generation('products', '42.begun')).toBe('s3verless:generation/products/42.begun')
     expect(cacheKeys({ prefix: 'shop' }).record('products', '1')).toBe('shop:record:products:1')
   })
 
@@ -170,6 +171,8 @@ describe('model and query patterns', () => {
           keys.query(m2, params),
           keys.custom(custom[0]!, ...custom.slice(1)),
           keys.custom(m1, id),
+          keys.generation(m1, id),
+          keys.generation(m1, 'queries'),
         ]) {
           expect(all(foreign)).toBe(false)
           expect(queries(foreign)).toBe(false)
