@@ -164,10 +164,10 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return this.state.cacheTtl ?? (configured ? (configured.ttlSeconds ?? DEFAULT_RESULT_TTL_SECONDS) : undefined)
   }
 
-  /** What identifies a result in the cache: everything that shapes it. */
+  /** What identifies a result in the cache: everything that shapes it, or refuses it (the scan budget). */
   private cacheKey(kind: string, extra: unknown): unknown {
     const { conditions, excludes, order, limit, offset, after } = this.state
-    return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra]
+    return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra, this.budget ?? null]
   }
 
   /**

@@ -17,35 +17,49 @@ export interface ResultCodec<T> {
   fromCache(cached: unknown): T | undefined
 }
 
+/** What the cache holds for one result: the model's guard token it was computed under, and the result. */
+interface StoredResult {
+  g: string | null
+  v: unknown
+}
+
 /**
  * Runs `compute` through the database's query-result cache (the record cache's backend, when it
- * offers `getQuery`/`setQuery`): a cached answer is returned with no request; otherwise the computed
- * one is stored, but only if no write to the model began or ended in this process while it ran, so
- * a result read before a write can never outlive that write's invalidation. Cache failures fall back
- * to computing.
+ * offers `getQuery`/`setQuery`), under `params` (the backend keys them by their canonical form, see
+ * `cacheKeys().query`). A cached answer is returned with no request while the model's guard token
+ * is the one it was computed under: every write of the model, from any database sharing the
+ * backend, renews that token once it is over (cleanup included). A computed answer is stored under
+ * the token read before computing it, and only if no write to the model began or ended in this
+ * process meanwhile. So a result read before a write is never served after that write returned.
+ * Cache failures fall back to computing.
  */
 export async function throughResultCache<T>(
   core: RepoCore,
   ttlSeconds: number | undefined,
-  key: unknown,
+  params: unknown,
   codec: ResultCodec<T>,
   compute: () => Promise<T>,
 ): Promise<T> {
   const backend = core.settings.cache?.options.backend
-  if (ttlSeconds === undefined || !backend?.getQuery || !backend.setQuery) return compute()
+  const records = core.cache
+  if (ttlSeconds === undefined || !records || !backend?.getQuery || !backend.setQuery) return compute()
   const plural = core.model.plural
-  const text = JSON.stringify(key)
-  try {
-    const hit = codec.fromCache(await backend.getQuery(plural, text))
+  const [guard, cached] = await Promise.all([
+    records.queryGuard(),
+    // a failing cache (or parameters with no cache key) is no reason to fail the query
+    backend.getQuery(plural, params).catch(() => undefined),
+  ])
+  const stored = cached as Partial<StoredResult> | undefined
+  if (guard && stored && typeof stored === 'object' && 'v' in stored && guard.admits(stored.g ?? undefined)) {
+    const hit = codec.fromCache(stored.v)
     if (hit !== undefined) return hit
-  } catch {
-    // a failing cache is no reason to fail the query
   }
   const before = core.writes
   const value = await compute()
   const after = core.writes
-  if (before.writing === 0 && after.writing === 0 && before.generation === after.generation) {
-    await backend.setQuery(plural, text, codec.toCache(value), ttlSeconds).catch(() => undefined)
+  if (guard && before.writing === 0 && after.writing === 0 && before.generation === after.generation) {
+    const entry: StoredResult = { g: guard.token ?? null, v: codec.toCache(value) }
+    await backend.setQuery(plural, params, entry, ttlSeconds).catch(() => undefined)
   }
   return value
 }

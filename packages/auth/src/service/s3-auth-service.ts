@@ -1,26 +1,19 @@
-import {
-  createDatabase,
-  type Database,
-  loadSettings,
-  type Model,
-  type ObjectStore,
-  type Repository,
-  S3ClientManager,
-  type S3verlessSettings,
-} from '@s3verless/core'
+import { type Database, loadSettings, type Model, type ObjectStore, type Repository, type S3verlessSettings } from '@s3verless/core'
 import { TokenBlacklist } from '../blacklist/token-blacklist.js'
 import { AuthError } from '../errors.js'
 import { bcryptHasher } from '../password/bcrypt-hasher.js'
 import type { PasswordHasher } from '../password/password-hasher.js'
-import { checkPassword, type PasswordPolicy, resolvePasswordPolicy, validatePassword } from '../password/password-policy.js'
+import { type PasswordPolicy, validatePassword } from '../password/password-policy.js'
 import { type AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.js'
 import { AuthKeys } from '../tokens/auth-keys.js'
 import { type Session, type SessionContext, Sessions } from '../tokens/sessions.js'
 import { cleanupTokens, type TokenCleanupReport } from '../tokens/token-cleanup.js'
 import { resolveTokenConfig, type TokenConfig } from '../tokens/token-config.js'
+import { Credentials } from '../users/credentials.js'
 import { type StoredUser, UserDirectory } from '../users/user-directory.js'
-import { type CreateUserInput, type DefaultUserModel, isUserModel, type UpdateUserInput, User, type UserOf } from '../users/user-model.js'
+import type { CreateUserInput, DefaultUserModel, UpdateUserInput, UserOf } from '../users/user-model.js'
 import type { S3AuthServiceOptions, TokenPair } from './auth-options.js'
+import { resolveDatabase, resolvePolicyFor, resolveUserModel } from './resolve-options.js'
 
 const revoked = (message: string, reason: string) => new AuthError('auth.revokedToken', message, { details: { reason } })
 
@@ -56,7 +49,7 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
   private readonly sessions: Sessions
   private readonly keys: AuthKeys
   private readonly now: () => Date
-  private dummyHash: Promise<string> | undefined
+  private readonly credentials: Credentials<M>
 
   /**
    * @throws AuthError `auth.invalidOptions` (not a user model), `auth.invalidPolicy` (a policy
@@ -65,29 +58,15 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
    */
   constructor(options: S3AuthServiceOptions<M> = {}) {
     this.settings = options.settings ?? loadSettings()
-    this.userModel = options.userModel ?? (User as unknown as M)
-    if (!isUserModel(this.userModel)) {
-      throw new AuthError('auth.invalidOptions', `userModel ${this.userModel.name} is not a user model: make it with createUserModel(...)`)
-    }
+    this.userModel = resolveUserModel(options)
     this.now = options.now ?? (() => new Date())
-    if (options.database) {
-      this.database = options.database
-    } else {
-      const given = options.store ?? new S3ClientManager(this.settings).store()
-      const store = given instanceof S3ClientManager ? given.store() : given
-      this.database = createDatabase({ store, models: [this.userModel], basePath: options.basePath ?? this.settings.s3BasePath })
-    }
+    this.database = resolveDatabase(options as S3AuthServiceOptions<Model>, this.settings, this.userModel)
     this.store = this.database.store
     this.users = this.database.repository(this.userModel)
     this.directory = new UserDirectory(this.users)
     this.hasher = options.hasher ?? bcryptHasher()
-    this.passwordPolicy = resolvePasswordPolicy(options.passwordPolicy)
-    if (this.passwordPolicy.maxBytes > this.hasher.maxPasswordBytes) {
-      throw new AuthError(
-        'auth.invalidPolicy',
-        `Password policy allows ${this.passwordPolicy.maxBytes} bytes but the ${this.hasher.name} hasher uses at most ${this.hasher.maxPasswordBytes}`,
-      )
-    }
+    this.passwordPolicy = resolvePolicyFor(this.hasher, options.passwordPolicy)
+    this.credentials = new Credentials(this.directory, this.hasher, this.passwordPolicy)
     this.config = resolveTokenConfig(this.settings, options)
     this.keys = new AuthKeys(this.database.basePath)
     this.tokens = new AccessTokens(this.config, this.now)
@@ -108,8 +87,7 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
    */
   async createUser(input: CreateUserInput<M>): Promise<StoredUser<M>> {
     const { password, ...fields } = input as CreateUserInput<M> & Record<string, unknown>
-    this.requireStrong(password)
-    return this.directory.create(fields as never, await this.hasher.hash(password))
+    return this.directory.create(fields as never, await this.credentials.hashNew(password))
   }
 
   /** The user with this id, or `null`. 1 GET. */
@@ -134,22 +112,8 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
    * the hasher's parameters changed since the password was hashed, it is rehashed (+1 GET, 1 PUT).
    * Requests: 2 GETs.
    */
-  async authenticateUser(username: string, password: string): Promise<StoredUser<M> | null> {
-    const user = typeof password === 'string' ? await this.directory.byUsername(username) : null
-    if (!user) {
-      await this.hasher.verify(String(password), await this.dummy())
-      return null
-    }
-    if (!(await this.hasher.verify(password, user.hashedPassword)) || !user.isActive) return null
-    if (!this.hasher.needsRehash(user.hashedPassword)) return user
-    const rehashed = await this.hasher.hash(password)
-    try {
-      return await this.directory.update(user.id, (current) =>
-        current.hashedPassword === user.hashedPassword ? { hashedPassword: rehashed } : {},
-      )
-    } catch {
-      return user // a rehash is an improvement, never a reason to refuse a login
-    }
+  authenticateUser(username: string, password: string): Promise<StoredUser<M> | null> {
+    return this.credentials.authenticate(username, password)
   }
 
   /**
@@ -169,7 +133,7 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<StoredUser<M>> {
     const user = await this.directory.require(userId)
-    if (!(await this.hasher.verify(currentPassword, user.hashedPassword))) {
+    if (!(await this.credentials.matches(user, currentPassword))) {
       throw new AuthError('auth.invalidCredentials', 'Current password is wrong', { details: { userId } })
     }
     return this.setPassword(userId, newPassword)
@@ -180,8 +144,7 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
    * every token of the user. @throws AuthError `auth.weakPassword`, `auth.userNotFound`
    */
   async setPassword(userId: string, newPassword: string): Promise<StoredUser<M>> {
-    this.requireStrong(newPassword)
-    const hashed = await this.hasher.hash(newPassword)
+    const hashed = await this.credentials.hashNew(newPassword)
     const user = await this.directory.update(userId, (current) => ({ hashedPassword: hashed, tokenVersion: current.tokenVersion + 1 }))
     await this.sessions.revokeAll(userId, 'passwordChange')
     return user
@@ -373,21 +336,10 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
 
   // ─── Internals ──────────────────────────────────────────────────────────────────────────
 
-  private requireStrong(password: unknown): asserts password is string {
-    if (typeof password !== 'string') throw new AuthError('auth.weakPassword', 'Password must be a string', { details: { problems: [] } })
-    const check = checkPassword(password, this.passwordPolicy)
-    if (!check.valid) throw new AuthError('auth.weakPassword', check.message, { details: { problems: check.problems } })
-  }
-
   private requireBlacklist(): TokenBlacklist {
     if (!this.blacklist)
       throw new AuthError('auth.invalidOptions', 'Revoking access tokens needs the blacklist, which is disabled (blacklist: false)')
     return this.blacklist
-  }
-
-  private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash('dummy password for unknown users 1')
-    return this.dummyHash
   }
 
   private async pair(
