@@ -5,7 +5,7 @@ import { encodeValue } from '../model/value-encoding.js'
 import { unquoteEtag } from '../store/etag.js'
 import { claimAll, claimedFields, claimRef, releaseAll } from './claim-set.js'
 import { writeToken } from './concurrency.js'
-import { removeEntries } from './entries-io.js'
+import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
 import { WriteAdditions } from './lease-guard.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
@@ -121,14 +121,16 @@ const heldRefs = (meta: RecordMeta, fields: readonly string[]): Record<string, C
 /**
  * Puts the previous version of a record back over the version this write stored (compare-and-swap),
  * after a slow write lost a claim. Its entries are still there (cleanup had not run), but while the
- * new version was stored its old unique values looked free: their claims are first renewed (compare-
- * and-swap on the version it held, so a taker that judged them abandoned fails), and if one was
- * taken over meanwhile nothing is put back. True when the previous version is stored again.
+ * new version was stored its old unique values looked free and its old entries unneeded: the claims
+ * are first renewed (compare-and-swap on the version it held, so a taker that judged them abandoned
+ * fails; if one was taken over meanwhile nothing is put back), and the entries are put back after.
+ * True when the previous version is stored again.
  */
 async function restorePrevious(
   core: RepoCore,
   previous: RawRecord,
   released: Record<string, ClaimRef | undefined>,
+  entries: readonly string[],
   etag: string,
 ): Promise<boolean> {
   const record = previous.record
@@ -140,6 +142,9 @@ async function restorePrevious(
       claims[field] = { e: await renewUnique(core.claims, field, fieldValue(record, field), record.id, w, ref.e), w }
     }
     await writeRecord(core, record, { ...previous.meta, claims, w: writeToken() }, { ifMatch: etag })
+    // A reader may have judged the previous version's entries unneeded meanwhile: put them back with a
+    // new body, so a removal judged on the old version fails or comes before this.
+    await writeEntries(core, entries, true).catch(() => undefined)
     return true
   } catch {
     return false
@@ -209,7 +214,7 @@ export async function updateRecord(
       await additions.afterRecord()
     } catch (error) {
       // Lost a new claim (or could not put back new entries) while writing: put the previous version back.
-      if (await restorePrevious(core, current, released, etag)) phase = 'adding'
+      if (await restorePrevious(core, current, released, diff.remove, etag)) phase = 'adding'
       throw error
     }
     // Past the commit point: the previous version's entries and claims go, in parallel.
