@@ -71,7 +71,15 @@ export function matchesCodec<M extends { raw: { record: { id: string }; etag: st
   return {
     toCache: ({ page, more }) => ({
       more,
-      page: page.map((m) => ({ body: JSON.stringify(m.raw.record), etag: m.raw.etag, position: m.position }) satisfies CachedMatch),
+      // (stamped with the model's schema version: the record is already upgraded and must not be upgraded again)
+      page: page.map(
+        (m) =>
+          ({
+            body: JSON.stringify({ ...m.raw.record, _s3v: { v: core.model.version } }),
+            etag: m.raw.etag,
+            position: m.position,
+          }) satisfies CachedMatch,
+      ),
     }),
     fromCache: (cached) => {
       const value = cached as { more?: unknown; page?: CachedMatch[] } | undefined

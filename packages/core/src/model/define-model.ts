@@ -41,7 +41,25 @@ export interface ModelOptions<S extends AnyObjectSchema> {
   enableAdmin?: boolean
   /** Require an authenticated user for its API (default false). */
   requireAuth?: boolean
+  /**
+   * The schema version of the model's records (an integer, default 1). Records are stored with the
+   * version that wrote them (`_s3v.v`; absent means 1); one stored at an older version is brought up
+   * to date by {@link ModelOptions.upgrades} when read, and saved at this version by its next write.
+   */
+  version?: number
+  /**
+   * Lazy upgrade steps, by the version each one produces: `{ 2: (record) => …, 3: … }` turns a
+   * version-1 record into version 2, then 3. A step gets the record as stored (JSON: dates are ISO
+   * strings, with `id`, `createdAt`, `updatedAt`) and returns the next version's; the schema checks
+   * the result. A version without a step changes nothing. A step that throws makes the record
+   * unreadable (`model.corrupt` naming its key).
+   * @example { version: 2, upgrades: { 2: ({ title, ...r }) => ({ ...r, name: title }) } }
+   */
+  upgrades?: Readonly<Record<number, RecordUpgrade>>
 }
+
+/** One lazy upgrade step of a model (see {@link ModelOptions.upgrades}): a stored record of the previous version → this version. */
+export type RecordUpgrade = (record: Record<string, unknown>) => Record<string, unknown>
 
 /** A defined model: its schema, options and the key helpers of the spec's `BaseS3Model`. */
 export interface Model<S extends AnyObjectSchema = AnyObjectSchema> {
@@ -58,6 +76,10 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema> {
   readonly enableApi: boolean
   readonly enableAdmin: boolean
   readonly requireAuth: boolean
+  /** The schema version of the model's records (default 1; see {@link ModelOptions.version}). */
+  readonly version: number
+  /** Lazy upgrade steps by the version each produces (see {@link ModelOptions.upgrades}). */
+  readonly upgrades: Readonly<Record<number, RecordUpgrade>>
   /** What each schema field holds. */
   readonly fields: Readonly<Record<string, FieldInfo>>
   /** The key prefix of this model's records, e.g. `s3verless-data/products/`. */
@@ -166,6 +188,7 @@ export function buildModel<S extends AnyObjectSchema>(
     }
   }
   if (options.ownerField && !indexed.includes(options.ownerField)) indexed.push(options.ownerField)
+  const { version, upgrades } = checkVersioning(name, options)
 
   const prefix = (basePath = DEFAULT_BASE_PATH) => `${basePath}${plural}/`
   const model: Model<S> = {
@@ -181,6 +204,8 @@ export function buildModel<S extends AnyObjectSchema>(
     enableApi: options.enableApi ?? true,
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
+    version,
+    upgrades,
     fields,
     getS3Prefix: prefix,
     getS3Key: (id, basePath) => `${prefix(basePath)}${id}.json`,
@@ -188,6 +213,21 @@ export function buildModel<S extends AnyObjectSchema>(
     touch: (record, now = new Date()) => ({ ...record, updatedAt: now }),
   }
   return Object.freeze(model)
+}
+
+/** Checks `version` (a positive integer) and `upgrades` (functions for versions 2..version). */
+function checkVersioning(name: string, options: { version?: number; upgrades?: Readonly<Record<number, RecordUpgrade>> }) {
+  const version = options.version ?? 1
+  if (!Number.isSafeInteger(version) || version < 1) fail(name, `version must be a positive integer, got ${String(version)}`)
+  const upgrades: Record<number, RecordUpgrade> = {}
+  for (const [key, step] of Object.entries(options.upgrades ?? {})) {
+    const to = Number(key)
+    if (!Number.isInteger(to) || to < 2 || to > version)
+      fail(name, `upgrades has a step to version ${key}; steps go to versions 2 to ${version}`)
+    if (typeof step !== 'function') fail(name, `upgrades[${key}] must be a function (record) => record`)
+    upgrades[to] = step
+  }
+  return { version, upgrades: Object.freeze(upgrades) }
 }
 
 /** True for a value made by {@link defineModel}. */

@@ -4,6 +4,7 @@ import type { Model } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
 import { CorruptRecordError, type FieldIssue, ValidationError } from '../model/model-errors.js'
 import { fromUtf8 } from '../store/bytes.js'
+import { storedVersion, upgradeFields } from './record-upgrade.js'
 
 /** Bookkeeping stored with each record under `_s3v` (stripped from what callers see). */
 export interface RecordMeta {
@@ -29,6 +30,11 @@ export interface RecordMeta {
    * over at once, even while the release is still under way.
    */
   rel?: Record<string, string>
+  /**
+   * The schema version of the model that wrote this version (`Model.version`), written only when
+   * above 1; absent means 1. A record read by a model of a later version is upgraded first.
+   */
+  v?: number
 }
 
 /** How a record remembers a claim it holds: the claim's etag and the token of the write that made it. */
@@ -121,7 +127,9 @@ export function encodeRecord(record: Record<string, unknown>, meta: RecordMeta):
 }
 
 /**
- * Parses a stored record. Accepts the Python original's `created_at`/`updated_at` names.
+ * Parses a stored record. Accepts the Python original's `created_at`/`updated_at` names. A record
+ * stored at an older schema version than the model's is first run through the model's upgrade
+ * steps (`meta.v` still says the version it was stored at).
  * @throws CorruptRecordError naming the key when the object is not valid JSON or no longer fits the schema.
  */
 export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: string): RawRecord {
@@ -138,7 +146,8 @@ export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: 
   if ((_s3v as RecordMeta | undefined)?.deleted === true) return { record: TOMBSTONE_RECORD, meta: _s3v as RecordMeta, etag }
   if (fields.createdAt === undefined && created_at !== undefined) fields.createdAt = created_at
   if (fields.updatedAt === undefined && updated_at !== undefined) fields.updatedAt = updated_at
-  const result = recordSchema(model).safeParse(reviveDates(model, fields))
+  const current = upgradeFields(model, key, fields, storedVersion(_s3v as RecordMeta | undefined))
+  const result = recordSchema(model).safeParse(reviveDates(model, current))
   if (!result.success) {
     const issues = toFieldIssues(result.error)
     const summary = issues

@@ -86,12 +86,19 @@ export async function writeObject(
   }
 }
 
-/** {@link writeObject} for a record version with its bookkeeping (`meta.w` is the write's token). */
+/**
+ * {@link writeObject} for a record version with its bookkeeping (`meta.w` is the write's token).
+ * Records are always written at the model's schema version: a model above version 1 sets `meta.v`
+ * on the given `meta` itself, so a body the caller encodes from it afterwards (the cached copy) is
+ * exactly the stored one.
+ */
 export function writeRecord(
   core: RepoCore,
   record: Record<string, unknown> & { id: string },
   meta: RecordMeta & { w: string },
   condition: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>,
 ): Promise<string> {
+  if (core.model.version > 1) meta.v = core.model.version
+  else delete meta.v
   return writeObject(core, record.id, encodeRecord(record, meta), meta.w, condition)
 }
