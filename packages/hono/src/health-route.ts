@@ -1,6 +1,6 @@
 import { isS3verlessError, type ObjectStore } from '@s3verless/core'
 import { Hono } from 'hono'
-import { problemResponse } from './problem-details.js'
+import { problemResponse } from './errors/problem-details.js'
 
 /** Options for {@link healthRoute}. */
 export interface HealthRouteOptions {

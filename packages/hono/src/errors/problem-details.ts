@@ -1,6 +1,14 @@
+/** One field's problem in a 422 answer: the JSON path of the field and what is wrong. */
+export interface FieldError {
+  /** The field's path, e.g. `['price']` or `['address', 'city']`; `[]` for the whole body. */
+  path: (string | number)[]
+  message: string
+}
+
 /**
  * An RFC 9457 problem details body, as every S3verless error response carries, with the stable
- * S3verless error `code`.
+ * S3verless error `code` and, where useful, per-field `errors` or other extension members
+ * (`field` for `model.unique`, `plan` for `query.tooExpensive`, `index` for `model.indexNotReady`).
  */
 export interface ProblemDetails {
   /** A URI identifying the problem type; `about:blank` when the status says it all. */
@@ -10,12 +18,35 @@ export interface ProblemDetails {
   status: number
   /** What went wrong this time, for a human. */
   detail: string
-  /** Stable S3verless error code (`health.storeUnavailable`). */
+  /** Stable S3verless error code (`model.validation`, `health.storeUnavailable`). */
   code: string
+  /** Per-field problems (422). */
+  errors?: FieldError[]
+  /** Further extension members. */
+  [extension: string]: unknown
 }
 
 /** The media type of problem details bodies. */
 export const PROBLEM_JSON = 'application/problem+json'
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/** The HTTP status phrase used as a problem's `title`. */
+export const statusTitle = (status: number): string => TITLES[status] ?? 'Error'
 
 /** A `Response` carrying `problem` as `application/problem+json`, with its status. */
 export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): Response {

@@ -1,0 +1,59 @@
+import type { RateLimiter, S3AuthService } from '@s3verless/auth'
+import type { Database, Model, ObjectStore, RecordCacheOptions, S3ClientManager, S3verlessSettings } from '@s3verless/core'
+import type { ClientAddressOf } from '../auth/client-address.js'
+import type { DocsAssets } from '../docs/docs-assets.js'
+
+/** Options of {@link S3verless} (the spec's constructor, plus where data lives and the HTTP limits). */
+export interface S3verlessOptions {
+  /** Settings (`AWS_*`, `SECRET_KEY`, `S3_BASE_PATH`, …); default `loadSettings()` from the environment. */
+  settings?: S3verlessSettings
+  /** API title for OpenAPI and the index (default `'S3verless API'`). */
+  title?: string
+  /** Default `'API powered by S3verless'`. */
+  description?: string
+  /** Default `'1.0.0'`. */
+  version?: string
+  /** Serve the admin UI at `/admin` (default true; it needs `auth`). */
+  enableAdmin?: boolean
+  /** The application's models; each with `enableApi` gets CRUD routes at `/{plural}`. */
+  models?: readonly Model[]
+  /**
+   * Module specifiers whose exported models are discovered (the spec's `model_packages`); loaded by
+   * `await builder.discoverModels()` or the async {@link createS3verlessApp}.
+   */
+  modelPackages?: readonly string[]
+  /** Discover models from `modelPackages` (default true). */
+  autoDiscover?: boolean
+  /** Where data lives: any ObjectStore or an `S3ClientManager` (default: S3 from the `AWS_*` settings). */
+  store?: ObjectStore | S3ClientManager
+  /** An existing database to serve (then `store`, `cache` and the database's own models apply). */
+  database?: Database
+  /** A record cache for the database (see `createDatabase`). */
+  cache?: RecordCacheOptions
+  /**
+   * Auth: an `S3AuthService` sharing the app's database, `false` for none (then no auth routes, no
+   * admin, and models with `requireAuth` or `ownerField` are refused). Default: a service on the
+   * app's database with the settings' `SECRET_KEY` and the bcrypt hasher.
+   */
+  auth?: S3AuthService<Model> | false
+  /** Rate limits of login, register and refresh (default `new RateLimiter()`; `false` for none). */
+  rateLimiter?: RateLimiter | false
+  /** The connecting client's address for rate limits (default: Node's socket address, when served by @hono/node-server). */
+  clientAddress?: ClientAddressOf
+  /** The one-time token that allows making the first admin (`POST /auth/setup`, `/admin/setup`); none by default. */
+  setupToken?: string
+  /** Docs page assets (swagger-ui); on Node use `nodeDocsAssets()` from `@s3verless/hono/node`. Without them `/docs` explains how to add them. */
+  docsAssets?: DocsAssets
+  /** Where the app will be mounted in a larger Hono app (e.g. `'/api'`), for the OpenAPI paths and links (default `''`). */
+  mountPath?: string
+  /** List and search never read past this many records in a full scan (default 1000). */
+  maxScan?: number
+  /** Largest page size (default 100). */
+  maxLimit?: number
+  /** Page size when none is asked (default 20). */
+  defaultLimit?: number
+  /** Most records per bulk request (default 100). */
+  maxBulk?: number
+  /** Called with every error answered as a 5xx, for logging. */
+  onServerError?: (error: unknown) => void
+}

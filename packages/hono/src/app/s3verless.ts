@@ -1,0 +1,146 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { RateLimiter } from '@s3verless/auth'
+import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
+import { authRoutes } from '../auth/auth-routes.js'
+import { bearerUser } from '../auth/bearer.js'
+import { defaultClientAddress } from '../auth/client-address.js'
+import { needsAuth } from '../crud/access.js'
+import type { CrudContext } from '../crud/crud-context.js'
+import { modelRoutes } from '../crud/model-routes.js'
+import { docsRoute } from '../docs/docs-route.js'
+import { errorHandler, notFoundHandler } from '../errors/error-handler.js'
+import { healthRoute } from '../health-route.js'
+import { registerAuthPaths } from '../openapi/auth-paths.js'
+import { registerModelPaths } from '../openapi/model-paths.js'
+import { apiIndex } from './api-index.js'
+import { type AppData, buildAppData } from './build-database.js'
+import type { S3verlessEnv } from './env.js'
+import { mountAdmin } from './mount-admin.js'
+import type { S3verlessOptions } from './options.js'
+
+/** The Hono app an `S3verless` builder makes: a standard `OpenAPIHono` with the S3verless env. */
+export type S3verlessApp = OpenAPIHono<S3verlessEnv>
+
+/**
+ * The application builder (the spec's `S3verless`): one database from `store` (or an
+ * `S3ClientManager` from the settings), CRUD routes per model, OpenAPI 3.1 at `/openapi.json`, docs
+ * at `/docs`, auth routes at `/auth`, `/health` that checks the bucket, `/` listing the API, and the
+ * admin UI at `/admin`. The app is a plain Hono app: serve it with any runtime's `fetch`, or mount
+ * it into another app with `app.route('/api', builder.createApp())` (set `mountPath` to match).
+ * @example
+ * const builder = new S3verless({ title: 'Shop', models: [Product], store: memoryStore(), settings: createSettings({ secretKey }) })
+ * const app = builder.createApp()
+ * const res = await app.request('/products?price__gt=3&orderBy=-price')
+ */
+export class S3verless {
+  readonly options: S3verlessOptions
+  readonly settings: S3verlessSettings
+  private discovered: Model[] = []
+  private data: AppData | undefined
+
+  constructor(options: S3verlessOptions = {}) {
+    this.options = options
+    this.settings = options.settings ?? loadSettings()
+  }
+
+  /**
+   * Imports each of `modelPackages` and keeps every exported model (the spec's auto-discovery).
+   * `createApp()` needs this awaited first when `modelPackages` is set.
+   * @returns the models found.
+   */
+  async discoverModels(): Promise<Model[]> {
+    const found: Model[] = []
+    if (this.options.autoDiscover !== false) {
+      for (const specifier of this.options.modelPackages ?? []) {
+        const module = (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>
+        for (const value of Object.values(module)) if (isModel(value) && !found.includes(value)) found.push(value)
+      }
+    }
+    this.discovered = found
+    return found
+  }
+
+  /** The app's database and auth service (built on first use). */
+  get appData(): AppData {
+    if (!this.data) {
+      if (this.options.modelPackages?.length && this.options.autoDiscover !== false && this.discovered.length === 0) {
+        throw new Error('S3verless: modelPackages are set; await builder.discoverModels() (or use createS3verlessApp) before createApp()')
+      }
+      const models = [...(this.options.models ?? []), ...this.discovered.filter((m) => !this.options.models?.includes(m))]
+      this.data = buildAppData(this.options, this.settings, models)
+      if (!this.data.auth) {
+        const guarded = this.data.models.filter((m) => m.enableApi && needsAuth(m))
+        if (guarded.length)
+          throw new Error(`S3verless: ${guarded.map((m) => m.name).join(', ')} need auth (requireAuth or ownerField), but auth is false`)
+      }
+    }
+    return this.data
+  }
+
+  /** Builds the Hono app. */
+  createApp(): S3verlessApp {
+    const { database, auth, models } = this.appData
+    const o = this.options
+    const meta = {
+      title: o.title ?? 'S3verless API',
+      description: o.description ?? 'API powered by S3verless',
+      version: o.version ?? '1.0.0',
+    }
+    const prefix = (o.mountPath ?? '').replace(/\/$/, '')
+    const ctx: CrudContext = {
+      database,
+      maxScan: o.maxScan ?? 1000,
+      maxLimit: o.maxLimit ?? 100,
+      defaultLimit: o.defaultLimit ?? 20,
+      maxBulk: o.maxBulk ?? 100,
+    }
+    const app = new OpenAPIHono<S3verlessEnv>({ defaultHook: undefined })
+    app.onError(errorHandler({ ...(o.onServerError ? { onServerError: (e) => o.onServerError?.(e) } : {}) }))
+    app.notFound(notFoundHandler)
+    const served = models.filter((m) => m.enableApi)
+    const adminEnabled = o.enableAdmin !== false && auth !== undefined
+
+    app.get('/', (c) => c.json(apiIndex(meta, prefix, served, { admin: adminEnabled, auth: auth !== undefined })))
+    app.route('/', healthRoute(database.store, { prefix: database.basePath }))
+    app.route('/', docsRoute(meta.title, o.docsAssets))
+    if (auth) {
+      const api = bearerUser(auth)
+      for (const path of ['/auth/*', ...served.map((m) => `/${m.plural}/*`), ...served.map((m) => `/${m.plural}`), '/uploads/*'])
+        app.use(path, api)
+      const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
+      app.route(
+        '/auth',
+        authRoutes(auth, { rateLimiter, clientAddress: o.clientAddress ?? defaultClientAddress, setupToken: o.setupToken }),
+      )
+      registerAuthPaths(app as never, prefix)
+    }
+    for (const model of served) {
+      app.route(`/${model.plural}`, modelRoutes(model, ctx))
+      registerModelPaths(app as never, model, prefix)
+    }
+    if (adminEnabled && auth)
+      mountAdmin(app, {
+        database,
+        auth,
+        models: models.filter((m) => m.enableAdmin),
+        ctx,
+        title: meta.title,
+        prefix,
+        setupToken: o.setupToken,
+      })
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    app.doc31('/openapi.json', { openapi: '3.1.0', info: meta, servers: prefix ? [{ url: prefix }] : [] })
+    return app
+  }
+}
+
+/**
+ * The functional form: discovers `modelPackages` (if any) and builds the app.
+ * @example
+ * const app = await createS3verlessApp({ modelPackages: ['./models.js'], store: fsStore({ root: './data' }) })
+ */
+export async function createS3verlessApp(options: S3verlessOptions = {}): Promise<S3verlessApp> {
+  const builder = new S3verless(options)
+  if (options.modelPackages?.length) await builder.discoverModels()
+  return builder.createApp()
+}

@@ -1,0 +1,116 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import { ProblemSchema } from './schemas.js'
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+const body = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } })
+
+const UserSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    email: z.string(),
+    fullName: z.string().nullable(),
+    isActive: z.boolean(),
+    isAdmin: z.boolean(),
+    roles: z.array(z.string()),
+  })
+  .openapi('User')
+const TokensSchema = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    tokenType: z.literal('bearer'),
+    expiresIn: z.number().int(),
+    refreshTokenExpiresAt: z.iso.datetime(),
+    sessionId: z.string(),
+  })
+  .openapi('TokenPair')
+
+/** Documents the auth routes of {@link authRoutes}. */
+export function registerAuthPaths(app: OpenAPIHono<never>, prefix: string): void {
+  const reg = app.openAPIRegistry
+  const tags = ['Auth']
+  const limited = { 429: problem('Too many attempts (see Retry-After)') }
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/register`,
+    tags,
+    summary: 'Register a user',
+    request: body(z.object({ username: z.string(), email: z.email(), password: z.string(), fullName: z.string().optional() })),
+    responses: {
+      201: { description: 'Registered', content: { 'application/json': { schema: UserSchema } } },
+      409: problem('Username or email taken'),
+      422: problem('Invalid input or weak password'),
+      ...limited,
+    },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/login`,
+    tags,
+    summary: 'Log in (JSON, or the OAuth2 password form)',
+    request: {
+      body: {
+        content: {
+          'application/json': { schema: z.object({ username: z.string(), password: z.string() }) },
+          'application/x-www-form-urlencoded': {
+            schema: z.object({ grant_type: z.literal('password').optional(), username: z.string(), password: z.string() }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Tokens', content: { 'application/json': { schema: TokensSchema } } },
+      401: problem('Wrong username or password'),
+      ...limited,
+    },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/refresh`,
+    tags,
+    summary: 'Swap a refresh token for new tokens',
+    request: body(z.object({ refreshToken: z.string() })),
+    responses: {
+      200: { description: 'Tokens', content: { 'application/json': { schema: TokensSchema } } },
+      401: problem('Invalid, expired or revoked refresh token'),
+      ...limited,
+    },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/logout`,
+    tags,
+    security: [{ bearer: [] }],
+    summary: 'End this session',
+    responses: { 204: { description: 'Logged out' }, 401: problem('Sign in first') },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/logout-all`,
+    tags,
+    security: [{ bearer: [] }],
+    summary: 'End every session of this user',
+    responses: { 204: { description: 'Logged out everywhere' }, 401: problem('Sign in first') },
+  })
+  reg.registerPath({
+    method: 'get',
+    path: `${prefix}/auth/me`,
+    tags,
+    security: [{ bearer: [] }],
+    summary: 'The signed-in user',
+    responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserSchema } } }, 401: problem('Sign in first') },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/auth/setup`,
+    tags,
+    summary: 'Make the first admin with the one-time setup token',
+    request: body(z.object({ setupToken: z.string(), username: z.string(), email: z.email(), password: z.string() })),
+    responses: {
+      201: { description: 'The admin', content: { 'application/json': { schema: UserSchema } } },
+      403: problem('Wrong or missing setup token'),
+      409: problem('Setup was already done'),
+    },
+  })
+}

@@ -1,0 +1,169 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Model } from '@s3verless/core'
+import { needsAuth } from '../crud/access.js'
+import { filterableFields } from '../crud/list-params.js'
+import { modelSchemas, ProblemSchema } from './schemas.js'
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } })
+
+/**
+ * Documents one model's CRUD routes in the app's OpenAPI registry (the routes themselves are
+ * plain Hono routes, so their types flow to `hc`).
+ */
+export function registerModelPaths(app: OpenAPIHono<never>, model: Model, prefix: string): void {
+  const { input, patch, record } = modelSchemas(model)
+  const base = `${prefix}/${model.plural}`
+  const tags = [model.name]
+  const security = needsAuth(model) ? [{ bearer: [] }] : undefined
+  const errors = {
+    400: problem('Unknown filter field or operator, invalid cursor, or a query over its maxScan (with the plan)'),
+    ...(security ? { 401: problem('Sign in first') } : {}),
+    422: problem('Invalid input, with per-field errors'),
+    503: problem('The object store or an index is not available'),
+  }
+  const id = z.object({ id: z.uuid() })
+  const etag = { ETag: { schema: { type: 'string' as const }, description: 'The record version, for If-Match / If-None-Match' } }
+  const filters = Object.fromEntries(
+    Object.keys(filterableFields(model)).map((name) => [
+      name,
+      z
+        .string()
+        .optional()
+        .openapi({
+          description: `Filter: \`${name}=v\`, or \`${name}__op=v\` with op one of gt, gte, lt, lte, ne, in, nin, contains, icontains, startswith, endswith, isnull`,
+        }),
+    ]),
+  )
+  const page = z.object({ items: z.array(record), nextCursor: z.string().nullable() })
+  const reg = app.openAPIRegistry
+  reg.registerPath({
+    method: 'get',
+    path: base,
+    tags,
+    security,
+    summary: `List ${model.plural}`,
+    request: {
+      query: z.object({
+        ...filters,
+        orderBy: z.string().optional().openapi({ description: 'A field, "-" first for descending' }),
+        limit: z.string().optional(),
+        cursor: z.string().optional(),
+        page: z.string().optional(),
+        pageSize: z.string().optional(),
+      }),
+    },
+    responses: { 200: json('A page of records', page), ...errors },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: base,
+    tags,
+    security,
+    summary: `Create a ${model.name}`,
+    request: { body: { content: { 'application/json': { schema: input } } } },
+    responses: { 201: { ...json('Created', record), headers: etag }, 409: problem('A unique value is taken'), ...errors },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${base}/bulk`,
+    tags,
+    security,
+    summary: `Create many ${model.plural} (all validated first)`,
+    request: { body: { content: { 'application/json': { schema: z.object({ items: z.array(input) }) } } } },
+    responses: { 201: json('Created', z.object({ items: z.array(record) })), 409: problem('A unique value is taken'), ...errors },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${base}/bulk/delete`,
+    tags,
+    security,
+    summary: `Delete many ${model.plural}`,
+    request: { body: { content: { 'application/json': { schema: z.object({ ids: z.array(z.uuid()) }) } } } },
+    responses: { 200: json('How many were deleted', z.object({ deleted: z.number().int() })), 404: problem('Not found'), ...errors },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${base}/search`,
+    tags,
+    security,
+    summary: `Search ${model.plural} with JSON filters`,
+    request: {
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({
+              filter: z.record(z.string(), z.unknown()).optional(),
+              exclude: z.record(z.string(), z.unknown()).optional(),
+              orderBy: z.string().optional(),
+              limit: z.number().int().optional(),
+              cursor: z.string().optional(),
+              page: z.number().int().optional(),
+              pageSize: z.number().int().optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: { 200: json('A page of records', page), ...errors },
+  })
+  reg.registerPath({
+    method: 'get',
+    path: `${base}/{id}`,
+    tags,
+    security,
+    summary: `Get a ${model.name}`,
+    request: { params: id },
+    responses: {
+      200: { ...json('The record', record), headers: etag },
+      304: { description: 'Not modified (If-None-Match)' },
+      404: problem('Not found'),
+      ...errors,
+    },
+  })
+  reg.registerPath({
+    method: 'patch',
+    path: `${base}/{id}`,
+    tags,
+    security,
+    summary: `Change some fields of a ${model.name}`,
+    request: { params: id, body: { content: { 'application/json': { schema: patch } } } },
+    responses: {
+      200: { ...json('The record', record), headers: etag },
+      404: problem('Not found'),
+      409: problem('A unique value is taken, or a concurrent change'),
+      412: problem('If-Match names an old version'),
+      ...errors,
+    },
+  })
+  reg.registerPath({
+    method: 'put',
+    path: `${base}/{id}`,
+    tags,
+    security,
+    summary: `Replace a ${model.name}`,
+    request: { params: id, body: { content: { 'application/json': { schema: input } } } },
+    responses: {
+      200: { ...json('The record', record), headers: etag },
+      404: problem('Not found'),
+      409: problem('A unique value is taken, or a concurrent change'),
+      412: problem('If-Match names an old version'),
+      ...errors,
+    },
+  })
+  reg.registerPath({
+    method: 'delete',
+    path: `${base}/{id}`,
+    tags,
+    security,
+    summary: `Delete a ${model.name}`,
+    request: { params: id },
+    responses: {
+      204: { description: 'Deleted' },
+      404: problem('Not found'),
+      409: problem('Related records restrict the delete'),
+      412: problem('If-Match names an old version'),
+      ...errors,
+    },
+  })
+}
