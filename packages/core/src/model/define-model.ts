@@ -42,6 +42,11 @@ export interface ModelOptions<S extends AnyObjectSchema> {
   /** Require an authenticated user for its API (default false). */
   requireAuth?: boolean
   /**
+   * What `create`/`update`/`replace` do with keys the schema does not have: `'reject'` (default) fails
+   * with a `model.validation` error naming them; `'strip'` drops them, as Zod objects do by default.
+   */
+  unknownFields?: 'reject' | 'strip'
+  /**
    * The schema version of the model's records (an integer, default 1). Records are stored with the
    * version that wrote them (`_s3v.v`; absent means 1); one stored at an older version is brought up
    * to date by {@link ModelOptions.upgrades} when read, and saved at this version by its next write.
@@ -76,6 +81,8 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema> {
   readonly enableApi: boolean
   readonly enableAdmin: boolean
   readonly requireAuth: boolean
+  /** What writes do with keys the schema does not have (see {@link ModelOptions.unknownFields}). */
+  readonly unknownFields: 'reject' | 'strip'
   /** The schema version of the model's records (default 1; see {@link ModelOptions.version}). */
   readonly version: number
   /** Lazy upgrade steps by the version each produces (see {@link ModelOptions.upgrades}). */
@@ -204,6 +211,7 @@ export function buildModel<S extends AnyObjectSchema>(
     enableApi: options.enableApi ?? true,
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
+    unknownFields: options.unknownFields ?? 'reject',
     version,
     upgrades,
     fields,

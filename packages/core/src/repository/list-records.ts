@@ -1,4 +1,4 @@
-import { isS3verlessError } from '../errors.js'
+import { isS3verlessError, S3verlessError } from '../errors.js'
 import { mapLimit } from './concurrency.js'
 import type { RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
@@ -43,7 +43,7 @@ export async function readMany(core: RepoCore, ids: readonly string[], skipped: 
 export async function listPage(core: RepoCore, options: { limit?: number; marker?: string | undefined }): Promise<RecordPage<RawRecord>> {
   const limit = options.limit ?? 100
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new RangeError(`${core.model.name}: limit must be an integer from 1 to 1000, got ${limit}`)
+    throw new S3verlessError('query.invalidArgument', `${core.model.name}: limit must be an integer from 1 to 1000, got ${limit}`)
   }
   const marker = options.marker !== undefined ? core.normalizeId(options.marker) : undefined
   const page = await core.store.list(core.layout.recordPrefix, {

@@ -106,19 +106,70 @@ export function reviveDates(model: Model, data: Record<string, unknown>): Record
   return out
 }
 
+/** The server fields and bookkeeping a caller can never set through a patch or replace. */
+const SERVER_SET = ['id', 'createdAt', 'updatedAt', '_s3v', '$etag', 'created_at', 'updated_at']
+
+const sameValue = (a: unknown, b: unknown): boolean => {
+  const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number.NaN)
+  if (a instanceof Date || b instanceof Date) return time(a) === time(b)
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase()
+}
+
+/** @throws ValidationError unless `input` is a plain object. */
+export function checkInputObject(model: Model, input: unknown): asserts input is Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError(model.name, [
+      { path: [], message: `expected an object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}` },
+    ])
+  }
+}
+
+/**
+ * Refuses server-set fields in a patch or replace (`id`, `createdAt`, `updatedAt`, `_s3v`, `$etag`),
+ * and in a create all of them but a caller-chosen `id`; given the `current` record, a field that
+ * repeats its current value is let through. @throws ValidationError naming each one.
+ */
+export function refuseServerFields(model: Model, input: unknown, allowId: boolean, current?: Record<string, unknown>): void {
+  checkInputObject(model, input)
+  // A patch may repeat a server field's current value (a spread record, say): that changes nothing.
+  const same = (k: string) => current !== undefined && k in current && sameValue(input[k], current[k])
+  const found = SERVER_SET.filter((k) => Object.hasOwn(input, k) && !(allowId && k === 'id') && !same(k))
+  if (found.length > 0) {
+    throw new ValidationError(
+      model.name,
+      found.map((k) => ({ path: [k], message: `"${k}" is set by the server and cannot be written`, code: 'server_field' })),
+    )
+  }
+}
+
 /**
  * Validates create/update input against the model's schema (dates may come as ISO strings).
  * @throws ValidationError listing every field's problem.
  */
 export function validateInput(model: Model, input: unknown): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ValidationError(model.name, [
-      { path: [], message: `expected an object, got ${Array.isArray(input) ? 'an array' : typeof input}` },
-    ])
+  checkInputObject(model, input)
+  if (model.unknownFields !== 'strip') {
+    const unknown = Object.keys(input).filter((k) => !(k in model.fields))
+    if (unknown.length > 0) {
+      throw new ValidationError(
+        model.name,
+        unknown.map((k) => ({ path: [k], message: `unexpected field "${k}": ${model.name} has no such field`, code: 'unrecognized_keys' })),
+      )
+    }
   }
   const result = model.schema.safeParse(reviveDates(model, input as Record<string, unknown>))
   if (!result.success) throw new ValidationError(model.name, toFieldIssues(result.error))
   return result.data as Record<string, unknown>
+}
+
+/**
+ * Validates a create's input: server fields refused (a caller-chosen `id` aside), then the schema.
+ * @throws ValidationError
+ */
+export function validateCreateInput(model: Model, input: unknown): Record<string, unknown> {
+  refuseServerFields(model, input, true)
+  const { id: _id, ...fields } = input as Record<string, unknown>
+  return validateInput(model, fields)
 }
 
 /** The JSON body of a record: its fields (dates as ISO strings) and the `_s3v` bookkeeping. */

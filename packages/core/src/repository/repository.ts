@@ -1,4 +1,4 @@
-import { isS3verlessError } from '../errors.js'
+import { isS3verlessError, S3verlessError } from '../errors.js'
 import type { FieldOf, InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
 import { ModelDefinitionError, RecordNotFoundError, ValidationError } from '../model/model-errors.js'
@@ -8,7 +8,7 @@ import { mapLimit, sleep } from './concurrency.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
 import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
-import { type RawRecord, validateInput, withEtag } from './record-codec.js'
+import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
 import { deleteRecord } from './record-removal.js'
 import type { CoreOf } from './relations-ops.js'
 import { applyDeleteRules, loadRelation } from './relations-ops.js'
@@ -36,6 +36,8 @@ export interface PageResult<T> {
   hasNext: boolean
   hasPrev: boolean
 }
+
+const invalidArgument = (message: string) => new S3verlessError('query.invalidArgument', message)
 
 const stored = <T>(raw: RawRecord): Stored<T> => withEtag(raw.record, raw.etag) as unknown as Stored<T>
 
@@ -71,9 +73,12 @@ export class Repository<M extends Model> {
    * records already created by this call are deleted again and the error is rethrown.
    */
   async createMany(inputs: readonly InferCreate<M>[]): Promise<Stored<InferRecord<M>>[]> {
+    if (!Array.isArray(inputs)) {
+      throw new ValidationError(this.model.name, [{ path: [], message: `createMany expects an array of inputs, got ${typeof inputs}` }])
+    }
     const issues = inputs.flatMap((input, i) => {
       try {
-        validateInput(this.model, input)
+        validateCreateInput(this.model, input)
         return []
       } catch (error) {
         if (error instanceof ValidationError) return error.issues.map((issue) => ({ ...issue, path: [i, ...issue.path] }))
@@ -83,6 +88,7 @@ export class Repository<M extends Model> {
     for (const field of this.model.unique) {
       const seen = new Map<string, number>()
       inputs.forEach((input, i) => {
+        if (typeof input !== 'object' || input === null) return // already reported
         const value = fieldValue(input as Record<string, unknown>, field)
         if (value === null) return
         const key = encodeValue(value)
@@ -266,9 +272,9 @@ export class Repository<M extends Model> {
     const page = options.page ?? 1
     const pageSize = options.pageSize ?? 20
     if (!Number.isInteger(page) || page < 1)
-      throw new RangeError(`${this.model.name}.paginate: page must be a positive integer, got ${page}`)
+      throw invalidArgument(`${this.model.name}.paginate: page must be a positive integer, got ${page}`)
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new RangeError(`${this.model.name}.paginate: pageSize must be an integer from 1 to 1000, got ${pageSize}`)
+      throw invalidArgument(`${this.model.name}.paginate: pageSize must be an integer from 1 to 1000, got ${pageSize}`)
     }
     const ids = await listAllIds(this.core)
     const slice = ids.slice((page - 1) * pageSize, page * pageSize)

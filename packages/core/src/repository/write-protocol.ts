@@ -9,7 +9,17 @@ import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
 import { WriteAdditions } from './lease-guard.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
-import { type ClaimRef, encodeRecord, type RawRecord, type RecordMeta, validateInput, withEtag } from './record-codec.js'
+import {
+  type ClaimRef,
+  checkInputObject,
+  encodeRecord,
+  type RawRecord,
+  type RecordMeta,
+  refuseServerFields,
+  validateCreateInput,
+  validateInput,
+  withEtag,
+} from './record-codec.js'
 import { unstoreRecord } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
 import { renewUnique } from './unique-claims.js'
@@ -52,9 +62,9 @@ async function undoUnlessStored(additions: WriteAdditions, phase: Phase, error: 
 export async function createRecord(core: RepoCore, input: Record<string, unknown>): Promise<StoredRecord & { $etag: string }> {
   const now = new Date()
   // A server-made id carries the creation time, so id order (what a LIST yields) is creation order.
-  const chosen = typeof input === 'object' && input !== null && input.id !== undefined ? input.id : undefined
+  const data = validateCreateInput(core.model, input)
+  const chosen = input.id
   const id = chosen !== undefined ? core.normalizeId(chosen) : uuidv7(now.getTime())
-  const data = validateInput(core.model, typeof input === 'object' && input !== null ? withoutServerFields(input) : input)
   // Read (or, for a new collection, create) the index catalog before the first record lands.
   await core.catalog.ready()
   await core.catalog.require(...claimedFields(core, { ...data, id }).map((f) => `unique:${f}` as const))
@@ -178,8 +188,11 @@ export async function updateRecord(
   options: ConditionalOptions = {},
   raw?: RawRecord,
 ): Promise<StoredRecord & { $etag: string }> {
+  const given = 'patch' in change ? change.patch : change.replace
+  checkInputObject(core.model, given) // before any request
   const current = raw ?? (await readForWrite(core, id, options))
   const before = current.record
+  refuseServerFields(core.model, given, false, before)
   const fields =
     'patch' in change ? { ...withoutServerFields(before), ...withoutServerFields(change.patch) } : withoutServerFields(change.replace)
   const data = validateInput(core.model, fields)

@@ -93,16 +93,19 @@ describe('repository CRUD', () => {
     expect(await products.exists(v1.id)).toBe(true)
   })
 
-  it('validates the merged record on update and ignores attempts to set server fields', async () => {
+  it('validates the merged record on update and refuses attempts to set server fields, changing nothing', async () => {
     const { products } = setup()
     const p = await products.create(lamp())
     const err = await products.update(p.id, { price: 'cheap' } as never).catch((e) => e)
     expect(err.code).toBe('model.validation')
     expect(err.issues[0].path).toEqual(['price'])
-    const u = await products.update(p.id, { id: 'x', createdAt: new Date(0), name: 'Renamed' } as never)
-    expect(u.id).toBe(p.id)
-    expect(u.createdAt).toEqual(p.createdAt)
-    expect(u.name).toBe('Renamed')
+    const refused = await products.update(p.id, { id: 'x', createdAt: new Date(0), name: 'Renamed' } as never).catch((e) => e)
+    expect(refused.code).toBe('model.validation')
+    expect(refused.issues.map((i: { path: string[] }) => i.path[0]).sort()).toEqual(['createdAt', 'id'])
+    expect((await products.getOrThrow(p.id)).name).toBe('Lamp')
+    // A spread record repeats its server fields unchanged: that is allowed.
+    const u = await products.update(p.id, (cur) => ({ ...cur, name: 'Renamed' }))
+    expect(u).toMatchObject({ id: p.id, name: 'Renamed', createdAt: p.createdAt })
   })
 
   it('replaces all schema fields, applying defaults again', async () => {
