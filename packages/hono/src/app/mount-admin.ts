@@ -1,6 +1,7 @@
 import type { S3AuthService } from '@s3verless/auth'
 import type { Database, Model } from '@s3verless/core'
 import type { Hono } from 'hono'
+import { adminRoutes } from '../admin/admin-routes.js'
 import type { CrudContext } from '../crud/crud-context.js'
 import type { S3verlessEnv } from './env.js'
 
@@ -8,12 +9,16 @@ import type { S3verlessEnv } from './env.js'
 export interface AdminMount {
   database: Database
   auth: S3AuthService<Model>
+  /** Models shown (those with `enableAdmin`); the user model is listed read-only. */
   models: readonly Model[]
   ctx: CrudContext
   title: string
+  /** Where the app is mounted (`''` or e.g. `/api`). */
   prefix: string
   setupToken: string | undefined
 }
 
-/** Mounts the admin UI at `/admin` (filled in by the admin module). */
-export function mountAdmin(_app: Hono<S3verlessEnv>, _mount: AdminMount): void {}
+/** Mounts the admin UI at `/admin`. */
+export function mountAdmin(app: Hono<S3verlessEnv>, mount: AdminMount): void {
+  app.route('/admin', adminRoutes(mount))
+}

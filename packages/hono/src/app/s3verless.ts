@@ -122,7 +122,7 @@ export class S3verless {
       mountAdmin(app, {
         database,
         auth,
-        models: models.filter((m) => m.enableAdmin),
+        models: [...models.filter((m) => m.enableAdmin), ...(auth.userModel.enableAdmin ? [auth.userModel] : [])],
         ctx,
         title: meta.title,
         prefix,

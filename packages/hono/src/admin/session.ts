@@ -1,0 +1,51 @@
+import { publicUser, type S3AuthService, type TokenPair } from '@s3verless/auth'
+import { isS3verlessError, type Model } from '@s3verless/core'
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { RequestUser } from '../app/env.js'
+import { isHttps } from './csrf.js'
+
+const ACCESS = 's3v_admin'
+const REFRESH = 's3v_admin_refresh'
+
+/** Stores a login's tokens in HttpOnly, SameSite=Strict cookies scoped to the admin path (never in page script). */
+export function startSession(c: Context, path: string, tokens: TokenPair): void {
+  const options = { httpOnly: true, sameSite: 'Strict' as const, path, secure: isHttps(c) }
+  setCookie(c, ACCESS, tokens.accessToken, { ...options, maxAge: tokens.expiresIn })
+  setCookie(c, REFRESH, tokens.refreshToken, { ...options, expires: tokens.refreshTokenExpiresAt })
+}
+
+/** Forgets the session cookies. */
+export function endSession(c: Context, path: string): void {
+  deleteCookie(c, ACCESS, { path })
+  deleteCookie(c, REFRESH, { path })
+}
+
+/** The access token of the session, for logout. */
+export const sessionToken = (c: Context): string | undefined => getCookie(c, ACCESS)
+
+/**
+ * The signed-in admin-session user, refreshing an expired access token with the refresh cookie
+ * (rotation: the new pair replaces both cookies); `undefined` when there is no valid session.
+ */
+export async function sessionUser(c: Context, path: string, auth: S3AuthService<Model>): Promise<RequestUser | undefined> {
+  const access = getCookie(c, ACCESS)
+  if (access) {
+    try {
+      return publicUser(await auth.getCurrentUser(access)) as RequestUser
+    } catch (error) {
+      if (!isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
+    }
+  }
+  const refresh = getCookie(c, REFRESH)
+  if (!refresh) return undefined
+  try {
+    const tokens = await auth.refreshAccessToken(refresh)
+    startSession(c, path, tokens)
+    return publicUser(await auth.getCurrentUser(tokens.accessToken)) as RequestUser
+  } catch (error) {
+    if (!isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
+    endSession(c, path)
+    return undefined
+  }
+}
