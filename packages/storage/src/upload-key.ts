@@ -1,26 +1,43 @@
-import { MAX_KEY_BYTES, S3verlessError } from '@s3verless/core'
+import { isUuid, MAX_KEY_BYTES, uuidv7 } from '@s3verless/core'
+import { guessContentType, keyExtension } from './content-type.js'
+import { StorageError } from './errors.js'
 import { checkKeyPrefix } from './upload-config.js'
 
 /** Options for {@link uploadKeyFor}. */
 export interface UploadKeyOptions {
   /** Key prefix (default `'uploads/'`; a missing trailing `/` is added). Usually `config.keyPrefix`. */
   prefix?: string
-  /** Unique id placed before the name: letters, digits, `_` and `-`, at most 128 (default a random UUID). */
+  /** The upload's id, a UUID (default a new UUIDv7); it is also the id of the upload's file record. */
   id?: string
   /** Upload time; its UTC date forms the date folders (default now). */
   now?: Date
+  /** The content type the object is stored with (default: guessed from the file name); picks the extension. */
+  contentType?: string
+}
+
+/** What an upload key is made of (see {@link parseUploadKey}). */
+export interface UploadKeyParts {
+  /** The upload's UUID, lower-case: the id of its file record. */
+  readonly id: string
+  /** The UTC date folders, `yyyy/mm/dd`. */
+  readonly date: string
+  /** `''` or like `'.png'`. */
+  readonly extension: string
 }
 
 /** Longest file name kept, in UTF-8 bytes: the limit of common file systems, so downloads keep the name. */
 export const MAX_UPLOAD_NAME_BYTES = 255
 /** Name used when nothing usable is left of the original one. */
 const FALLBACK_NAME = 'file'
+/** Bytes after the prefix: `yyyy/mm/dd/` (11), a UUID (36), an extension (at most 16). */
+const KEY_TAIL_BYTES = 11 + 36 + 16
 
-const ID = /^[A-Za-z0-9_-]{1,128}$/
 const CONTROL = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 /** Characters that break download names on common file systems or need escaping in URLs. */
 const AWKWARD = /[<>:"|?*^`{}[\]~#%]/g
+const UPLOAD_TAIL =
+  /^(\d{4})\/(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.[a-z0-9]{1,15})?$/
 
 const encoder = new TextEncoder()
 const bytesOf = (text: string) => encoder.encode(text).length
@@ -49,12 +66,12 @@ function fitName(name: string, limit: number): string {
 }
 
 /**
- * Makes a user-supplied file name safe to use inside an object key: keeps only the last path
- * segment (browsers on Windows may send `C:\Users\me\cat.png`), drops `.` and `..` segments,
+ * Makes a user-supplied file name safe to keep and to offer back in downloads: keeps only the last
+ * path segment (browsers on Windows may send `C:\Users\me\cat.png`), drops `.` and `..` segments,
  * control and bidirectional-override characters and unpaired surrogates, replaces characters that
  * break file systems or URLs (`<>:"|?*^\`{}[]~#%`) with `_`, collapses runs of dots and of
  * whitespace, trims leading dots and surrounding dots and spaces. Letters of every script and
- * emoji are kept. May return `''`.
+ * emoji are kept. May return `''` (see {@link safeFilename}).
  */
 export function sanitizeFilename(filename: string): string {
   const segments = filename
@@ -72,33 +89,52 @@ export function sanitizeFilename(filename: string): string {
 }
 
 /**
- * The object key for an upload: `{prefix}{yyyy}/{mm}/{dd}/{id}-{name}`, for example
- * `uploads/2026/11/26/0193…-cat.png`, where the date is the upload's UTC date and `name` is
- * {@link sanitizeFilename}'s result (or `file` when nothing usable is left). The name is shortened
- * (keeping its extension, never splitting a character) to at most 255 UTF-8 bytes and so that the
- * whole key stays within S3's 1024-byte limit. The key is never empty and never escapes the prefix.
- * @throws S3verlessError `upload.invalidKey` when `id` is not 1–128 letters, digits, `_` or `-`,
- * `now` is not a valid date, the prefix is malformed (leading `/`, `.`/`..`/empty segments), or the
- * prefix is so long that no name fits.
+ * {@link sanitizeFilename}, shortened to at most 255 UTF-8 bytes (keeping the extension, never
+ * splitting a character), and `'file'` when nothing usable is left: the name an upload's record keeps.
+ * @example safeFilename('../../etc/passwd') // 'passwd'
+ */
+export function safeFilename(filename: string): string {
+  return fitName(sanitizeFilename(filename), MAX_UPLOAD_NAME_BYTES) || FALLBACK_NAME
+}
+
+/**
+ * The object key for an upload: `{prefix}{yyyy}/{mm}/{dd}/{uuid}{ext}`, for example
+ * `uploads/2026/11/26/0193…c1.png`, where the date is the upload's UTC date and `ext` comes from
+ * the file name when it names the content type, else from the content type (see `keyExtension`).
+ * Nothing else of the user's file name enters the key, so it can never add a path segment.
+ * @throws StorageError `storage.invalidConfig` when `id` is not a UUID, `now` is not a valid date,
+ * or the prefix is malformed (empty, leading `/`, `.`/`..`/empty segments) or too long for S3's key limit.
  * @example
- * uploadKeyFor('../../etc/passwd', { id: 'abc', now: new Date('2026-11-26T10:00:00Z') })
- * // 'uploads/2026/11/26/abc-passwd'
+ * uploadKeyFor('../../etc/cat.JPG', { id: '0193a1b2-0000-7000-8000-000000000001', now: new Date('2026-11-26T10:00:00Z') })
+ * // 'uploads/2026/11/26/0193a1b2-0000-7000-8000-000000000001.jpg'
  */
 export function uploadKeyFor(filename: string, options: UploadKeyOptions = {}): string {
-  const { id = crypto.randomUUID(), now = new Date() } = options
+  const { id = uuidv7(), now = new Date() } = options
   const prefix = checkKeyPrefix(options.prefix ?? 'uploads/')
   const fail = (message: string): never => {
-    throw new S3verlessError('upload.invalidKey', `Cannot make an upload key: ${message}`, { details: { filename, id } })
+    throw new StorageError('storage.invalidConfig', `Cannot make an upload key: ${message}`, { details: { filename, id } })
   }
   if (prefix.problem) fail(`the prefix ${prefix.problem}`)
-  if (!ID.test(id)) fail(`the id must be 1-128 letters, digits, "_" or "-", got ${JSON.stringify(id)}`)
-  if (!(now instanceof Date) || Number.isNaN(now.getTime()) || now.getUTCFullYear() < 0) fail('"now" is not a valid date')
-
+  if (!isUuid(id)) fail(`the id must be a UUID, got ${JSON.stringify(id)}`)
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()) || now.getUTCFullYear() < 0 || now.getUTCFullYear() > 9999) {
+    fail('"now" is not a valid date')
+  }
+  if (bytesOf(prefix.prefix) + KEY_TAIL_BYTES > MAX_KEY_BYTES) {
+    fail(`the prefix is too long: ${bytesOf(prefix.prefix)} bytes, at most ${MAX_KEY_BYTES - KEY_TAIL_BYTES} leave room for the key`)
+  }
   const pad = (n: number, width: number) => String(n).padStart(width, '0')
   const date = `${pad(now.getUTCFullYear(), 4)}/${pad(now.getUTCMonth() + 1, 2)}/${pad(now.getUTCDate(), 2)}`
-  const head = `${prefix.prefix}${date}/${id}-`
-  const room = Math.min(MAX_UPLOAD_NAME_BYTES, MAX_KEY_BYTES - bytesOf(head))
-  if (room < FALLBACK_NAME.length) fail(`the prefix is too long: ${bytesOf(head)} bytes before the name, the key limit is ${MAX_KEY_BYTES}`)
-  const name = fitName(sanitizeFilename(filename), room)
-  return head + (name === '' ? FALLBACK_NAME : name)
+  return `${prefix.prefix}${date}/${id.toLowerCase()}${keyExtension(filename, options.contentType ?? guessContentType(filename))}`
+}
+
+/**
+ * The parts of an upload key made by {@link uploadKeyFor} under `prefix`, or `undefined` for any
+ * other key: outside the prefix, another model's record, a key with extra segments, a malformed one.
+ * @example parseUploadKey('uploads/2026/11/26/0193…c1.png', 'uploads/') // { id: '0193…c1', date: '2026/11/26', extension: '.png' }
+ */
+export function parseUploadKey(key: string, prefix: string): UploadKeyParts | undefined {
+  if (typeof key !== 'string' || !key.startsWith(prefix) || prefix === '') return undefined
+  const match = UPLOAD_TAIL.exec(key.slice(prefix.length))
+  if (!match) return undefined
+  return { id: match[4]!, date: `${match[1]}/${match[2]}/${match[3]}`, extension: match[5] ?? '' }
 }

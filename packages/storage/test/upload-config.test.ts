@@ -1,12 +1,12 @@
 import { isS3verlessError, type S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { type UploadConfigInput, uploadConfig } from './upload-config.js'
+import { UploadConfig, type UploadConfigInput, uploadConfig } from '../src/upload-config.js'
 
 function configError(input: unknown): S3verlessError {
   try {
     uploadConfig(input as UploadConfigInput)
   } catch (e) {
-    if (isS3verlessError(e, 'upload.invalidConfig')) return e
+    if (isS3verlessError(e, 'storage.invalidConfig')) return e
     throw e
   }
   throw new Error('uploadConfig accepted the input')
@@ -27,7 +27,13 @@ describe('uploadConfig', () => {
     expect(config.allowedContentTypes).toEqual(['image/png', 'image/*'])
     expect(config.keyPrefix).toBe('media/avatars/')
     expect(Object.isFrozen(config) && Object.isFrozen(config.allowedContentTypes)).toBe(true)
-    expect(uploadConfig({ keyPrefix: '' }).keyPrefix).toBe('')
+  })
+
+  it('is the spec\'s UploadConfig class too, and accepts null for "any type"', () => {
+    const config = new UploadConfig({ maxFileSize: 2048, allowedContentTypes: null, expirationSeconds: 60, keyPrefix: 'files' })
+    expect(config).toBeInstanceOf(UploadConfig)
+    expect(config).toEqual({ maxFileSize: 2048, allowedContentTypes: [], expirationSeconds: 60, keyPrefix: 'files/' })
+    expect(uploadConfig(config)).toBe(config)
   })
 
   it.each([
@@ -39,6 +45,7 @@ describe('uploadConfig', () => {
     [{ expirationSeconds: 0 }, 'expirationSeconds must be a whole number of seconds from 1 to 604800'],
     [{ expirationSeconds: 8 * 24 * 3600 }, 'expirationSeconds must be a whole number of seconds from 1 to 604800'],
     [{ keyPrefix: '/uploads' }, 'keyPrefix must not start with "/"'],
+    [{ keyPrefix: '' }, 'keyPrefix must not be empty'],
     [{ keyPrefix: 'uploads/../secrets' }, 'keyPrefix must not contain empty, "." or ".." segments'],
     [{ keyPrefix: 'a//b' }, 'keyPrefix must not contain empty, "." or ".." segments'],
   ])('rejects %j', (input, message) => {

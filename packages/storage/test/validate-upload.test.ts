@@ -1,7 +1,7 @@
 import { isS3verlessError, type S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { uploadConfig } from './upload-config.js'
-import { type UploadRequest, validateUpload } from './validate-upload.js'
+import { uploadConfig } from '../src/upload-config.js'
+import { type UploadRequest, validateUpload } from '../src/validate-upload.js'
 
 const images = uploadConfig({ maxFileSize: 1024 * 1024, allowedContentTypes: ['image/png', 'image/jpeg'] })
 const ok: UploadRequest = { filename: 'cat.png', contentType: 'image/png', size: 1000 }
@@ -10,7 +10,7 @@ function rejection(config = images, request: UploadRequest = ok): S3verlessError
   try {
     validateUpload(config, request)
   } catch (e) {
-    if (isS3verlessError(e, 'upload.rejected')) return e
+    if (isS3verlessError(e, 'storage.rejected')) return e
     throw e
   }
   throw new Error('validateUpload accepted the upload')
@@ -49,7 +49,30 @@ describe('validateUpload', () => {
     expect(() => validateUpload(uploadConfig(), { ...ok, contentType: 'application/x-anything' })).not.toThrow()
   })
 
-  it('rejects an empty filename', () => {
-    expect(rejection(images, { ...ok, filename: '  ' }).details.rule).toBe('filename')
+  it('rejects a malformed content type before looking at the list', () => {
+    for (const contentType of ['image/png\r\nX-Injected: 1', 'image/*', 'image', 'image/png; charset', 'a/b;c=d"e']) {
+      const error = rejection(uploadConfig(), { ...ok, contentType })
+      expect(error.details.rule).toBe('contentType')
+      expect(error.message).toContain('is not a media type')
+    }
+  })
+
+  it.each([
+    ['  ', 'the filename is empty'],
+    ['../../etc/passwd', 'climbs folders'],
+    ['a\\..\\b.png', 'climbs folders'],
+    ['invoice\u202Efdp.exe', 'bidirectional-override'],
+    ['in\u0000voice.pdf', 'control'],
+    ['/./', 'nothing usable is left'],
+  ])('rejects the unsafe filename %j', (filename, message) => {
+    const error = rejection(images, { ...ok, filename })
+    expect(error.details.rule).toBe('filename')
+    expect(error.message).toContain(message)
+  })
+
+  it('accepts names it can make safe: a Windows path keeps its last segment', () => {
+    for (const filename of ['C:\\Users\\me\\cat.png', 'what?<is>this.png', '😀 café.png']) {
+      expect(() => validateUpload(images, { ...ok, filename })).not.toThrow()
+    }
   })
 })
