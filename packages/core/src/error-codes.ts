@@ -79,6 +79,24 @@ export const ERROR_CODES = {
   'auth.invalidPolicy': { status: 500, meaning: 'The configured password policy is impossible or malformed.' },
   'auth.invalidOptions': { status: 500, meaning: 'The auth service, a hasher or the rate limiter was configured wrongly.' },
   'auth.rateLimited': { status: 429, meaning: 'Too many requests from this client to this endpoint.' },
+  // storage: presigned uploads and file records
+  'storage.invalidConfig': { status: 500, meaning: 'The upload config or the upload service was configured wrongly.' },
+  'storage.rejected': {
+    status: 422,
+    meaning:
+      'The upload breaks a rule (`details.rule`: filename, size, contentType or metadata) and was refused before anything was stored.',
+  },
+  'storage.invalidKey': { status: 400, meaning: 'The key is not an upload key of this service (outside the upload prefix, or malformed).' },
+  'storage.mismatch': {
+    status: 422,
+    meaning: 'The stored object does not match the upload rules (its type or size), so it was not confirmed.',
+  },
+  'storage.expired': { status: 410, meaning: 'The upload is older than the confirmation window; it will be removed by the cleanup.' },
+  'storage.forbidden': { status: 403, meaning: 'The upload was bound to, or confirmed by, another user.' },
+  'storage.presignUnsupported': {
+    status: 501,
+    meaning: 'Presigned URLs need S3 (an S3Client or S3ClientManager); the memory and file-system stores cannot sign them.',
+  },
   // migrations
   'migration.invalid': { status: 500, meaning: 'A migration is defined wrongly, or cannot be reversed.' },
   'migration.failed': {
