@@ -69,7 +69,7 @@ export function adminRoutes(mount: AdminMount) {
       return c.html(<LoginPage ctx={page(c)} username={username} error="Wrong username or password, or not an admin." />, 401)
     }
     startSession(c, base, await auth.createTokenPair(user, { deviceInfo: `admin: ${c.req.header('user-agent') ?? ''}` }))
-    return c.redirect(`${base}/`, 303)
+    return c.redirect(base, 303)
   })
   app.get('/setup', async (c) => {
     if (!mount.setupToken || (await setupDone(auth))) return c.redirect(`${base}/login`, 303)

@@ -20,5 +20,6 @@ export interface AdminMount {
 
 /** Mounts the admin UI at `/admin`. */
 export function mountAdmin(app: Hono<S3verlessEnv>, mount: AdminMount): void {
+  app.get('/admin/', (c) => c.redirect(`${mount.prefix}/admin`, 303))
   app.route('/admin', adminRoutes(mount))
 }

@@ -124,7 +124,9 @@ export function ListTable(props: {
           ) : null}
           {props.records.map((r) => (
             <tr>
-              <td class="mono">{String(r.id).slice(0, 8)}…</td>
+              <td class="mono" title={String(r.id)}>
+                …{String(r.id).slice(-8)}
+              </td>
               {shown.map((f) => (
                 <td>{cell(r[f.name])}</td>
               ))}
