@@ -40,5 +40,62 @@ export function coerceCondition(fields: Readonly<Record<string, FieldInfo>>, con
   }
   const one = (v: unknown) => coerceOne(condition.field, info, v)
   const value = Array.isArray(condition.value) ? condition.value.map(one) : one(condition.value)
+  checkKind(condition, info, Array.isArray(value) ? value : [value])
   return { ...condition, value }
+}
+
+const KIND_CHECKS: Partial<Record<FieldInfo['kind'], [string, (v: unknown) => boolean]>> = {
+  number: ['a number', (v) => typeof v === 'number'],
+  string: ['a string', (v) => typeof v === 'string'],
+  enum: ['a string', (v) => typeof v === 'string'],
+  boolean: ['a boolean', (v) => typeof v === 'boolean'],
+  date: ['a Date or an ISO-8601 string', (v) => v instanceof Date && !Number.isNaN(v.getTime())],
+}
+
+/**
+ * A comparison operand must be of its field's kind (or null): a string against a number field would
+ * otherwise match nothing in silence. Fields of no single kind (unions, arrays, objects) are not checked.
+ * @throws S3verlessError `query.invalidFilter` naming the field, the operator and the expected kind.
+ */
+function checkKind(condition: Condition, info: FieldInfo | undefined, operands: readonly unknown[]): void {
+  const check = info && condition.field !== 'id' ? KIND_CHECKS[info.kind] : undefined
+  if (!check) return
+  const [expected, fits] = check
+  const bad = operands.find((v) => v !== null && v !== undefined && !fits(v))
+  if (bad === undefined) return
+  const shown = typeof bad === 'string' ? JSON.stringify(bad) : bad instanceof Date ? 'an invalid Date' : `${typeof bad} ${String(bad)}`
+  throw new S3verlessError(
+    'query.invalidFilter',
+    `Filter "${condition.field}__${condition.op}" needs ${expected} for the ${info?.kind} field "${condition.field}", got ${shown}`,
+    { details: { field: condition.field, op: condition.op, expected: info?.kind } },
+  )
+}
+
+/**
+ * Turns the string operands of a filter (as a query string gives them: `?price__gt=10&active=true`)
+ * into the kinds of their fields: numbers, booleans (`true`/`false`/`1`/`0`), dates (ISO-8601), lists
+ * for `in`/`nin` (comma-separated), `isnull` as a boolean. Strings that do not parse are left as
+ * they are, so the query then refuses them with `query.invalidFilter` naming the field.
+ * @example coerceFilterStrings(Product.fields, { price__lt: '50', category__in: 'home,garden' })
+ * // { price__lt: 50, category__in: ['home', 'garden'] }
+ */
+export function coerceFilterStrings(
+  fields: Readonly<Record<string, FieldInfo>>,
+  input: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(input)) {
+    const [field = key, op = 'eq'] = key.split('__')
+    const info = fieldInfo(fields, field)
+    const one = (text: string): unknown => {
+      if (text === 'null' && info?.nullable) return null
+      if (info?.kind === 'number') return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text
+      if (info?.kind === 'boolean') return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text
+      return text
+    }
+    if (op === 'isnull' || op === 'is_null' || op === 'is_not_null') out[key] = raw === 'true' || raw === '1'
+    else if (op === 'in' || op === 'nin' || op === 'not_in') out[key] = raw === '' ? [] : raw.split(',').map(one)
+    else out[key] = one(raw)
+  }
+  return out
 }

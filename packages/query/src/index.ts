@@ -1,3 +1,4 @@
+export { coerceFilterStrings } from './coerce.js'
 export { InvalidCursorError, MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
 export type { Condition, FilterInput } from './filters/filter-types.js'
 export { matches, matchesNone } from './filters/match.js'

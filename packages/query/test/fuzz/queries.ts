@@ -60,6 +60,15 @@ const cut = (rng: Rng, s: string, fromStart: boolean) => {
   return fromStart ? s.slice(0, at) : s.slice(at)
 }
 
+/** Whether a comparison operand of this kind is accepted for a field of `kind` (ids and arrays are not checked). */
+function fitsKind(kind: QKind, v: unknown): boolean {
+  if (kind === 'number') return typeof v === 'number'
+  if (kind === 'string' || kind === 'enum') return typeof v === 'string'
+  if (kind === 'boolean') return typeof v === 'boolean'
+  if (kind === 'date') return v instanceof Date
+  return true
+}
+
 /** An operand for `op` on `field`: the engine's value and the reference's reading of it. */
 function operand(
   rng: Rng,
@@ -70,10 +79,10 @@ function operand(
   const fromRecord = rng.chance(0.6) ? held(rng, records, field.name) : undefined
   const textOp = op === 'startswith' || op === 'endswith' || op === 'icontains'
   if (!textOp && rng.chance(0.04)) {
-    // Another kind than the field's: never matches, but must not confuse the index (a Date on a string field is refused).
+    // Another kind than the field's: a comparison with it is refused (query.invalidFilter) rather than
+    // silently matching nothing; the reference never sees it.
     const other = rng.pick<unknown>([5, 'x', true, new Date(DATE_MS[3] as number)])
-    const stringy = field.kind === 'string' || field.kind === 'enum'
-    return { engine: other, ref: other, refused: stringy && other instanceof Date && op !== 'contains' }
+    return { engine: other, ref: other, refused: op !== 'contains' && !fitsKind(field.kind, other) }
   }
   switch (field.kind) {
     case 'string':
@@ -112,7 +121,7 @@ function operand(
       if (r < 0.55) return { engine: new Date(ms), ref: new Date(ms) }
       if (r < 0.93) return { engine: rng.pick(isoSpellings(ms)), ref: new Date(ms) }
       const junk = rng.pick(NOT_DATES)
-      return { engine: junk, ref: junk }
+      return { engine: junk, ref: junk, refused: true } // not a date: refused, like any operand of another kind
     }
     case 'array': {
       const v = rng.pick(STRINGS.slice(0, 12))
