@@ -1,8 +1,8 @@
 import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { defineMigration } from './migration.js'
-import { planMigrations } from './plan-migrations.js'
-import { compareVersions } from './version-order.js'
+import { defineMigration } from '../src/migration.js'
+import { planMigrations } from '../src/plan-migrations.js'
+import { compareVersions } from '../src/version-order.js'
 
 const m = (version: string, modelName = 'Product') => defineMigration({ version, modelName, apply: (r) => r })
 const versions = (list: readonly { version: string }[]) => list.map((x) => x.version)

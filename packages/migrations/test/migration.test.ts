@@ -1,6 +1,6 @@
 import { isS3verlessError, type S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { defineMigration, type MigrationInput } from './migration.js'
+import { defineMigration, type MigrationInput } from '../src/migration.js'
 
 const base: MigrationInput = { version: '0001', modelName: 'Product', apply: (r) => ({ ...r, discount: 0 }) }
 

@@ -1,7 +1,7 @@
 import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { applyToRecord } from './apply-to-record.js'
-import { defineMigration, type RecordTransform } from './migration.js'
+import { applyToRecord } from '../src/apply-to-record.js'
+import { defineMigration, type RecordTransform } from '../src/migration.js'
 
 const m = (version: string, apply: RecordTransform, modelName = 'Product') => defineMigration({ version, modelName, apply })
 

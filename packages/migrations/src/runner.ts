@@ -1,0 +1,373 @@
+import {
+  createDatabase,
+  DEFAULT_BASE_PATH,
+  type Model,
+  type ObjectStore,
+  type ProviderName,
+  type ProviderQuirks,
+  type Repository,
+  type S3ClientLike,
+  S3verlessError,
+} from '@s3verless/core'
+import { storedVersion, upgradeFields } from '@s3verless/core/internal'
+import { applyToRecord, rollbackRecord } from './apply-to-record.js'
+import { type AppliedMigration, MigrationHistory } from './history.js'
+import { DEFAULT_LEASE_TTL_MS, MigrationLease } from './lease.js'
+import { loadMigrations } from './load-migrations.js'
+import type { Migration } from './migration.js'
+import { planMigrations, sortMigrations } from './plan-migrations.js'
+import { type PassOptions, UNCHANGED } from './record-pass.js'
+import { resolveStore } from './resolve-store.js'
+import { type RewriteResult, rewriteModel } from './rewrite-model.js'
+import type { BackfillResult, MigrationProgress, MigrationResult, RunReport } from './run-report.js'
+import { storedShapeOf } from './stored-shape.js'
+import { compareVersions } from './version-order.js'
+
+/** Options of {@link MigrationRunner}. */
+export interface MigrationRunnerOptions {
+  /** The application's models, as defined now (migrations name them by `modelName`; their schemas check migrated records). */
+  models: readonly Model[]
+  /** Key prefix of all data (default `s3verless-data/`). */
+  basePath?: string
+  /** Provider quirks when the client is a raw AWS SDK client (default `'aws'`; `'ceph'` for Ceph RGW). */
+  provider?: ProviderName | Partial<ProviderQuirks>
+  /** Names this runner in the lease and the history (default: the process id and a random tag). */
+  holder?: string
+  /** The lease time: a runner that stops renewing its lease loses it this long after (default 60 s). */
+  leaseTtlMs?: number
+  /** Records read per page (default 100, at most 1000): what a pass holds in memory. */
+  pageSize?: number
+  /** Records rewritten at once (default 16). */
+  concurrency?: number
+  /** Failures listed per migration in a report (default 100; `failureCount` counts all). */
+  maxReportedFailures?: number
+  /** Called as records are processed (a CLI draws it as a progress bar). */
+  onProgress?: (progress: MigrationProgress) => void
+}
+
+/** Options of {@link MigrationRunner.runPending} and {@link MigrationRunner.rollback}. */
+export interface RunOptions {
+  /** Read and transform every record, check it against the schema, write nothing (no lease, no history). */
+  dryRun?: boolean
+  /** How long to wait for another runner's lease (default 0: fail at once with `migration.locked` naming the holder). */
+  waitMs?: number
+  /** Check every record with a dry pass before writing any (default true): a failing migration then changes nothing. */
+  precheck?: boolean
+  /** Overrides the runner's `onProgress`. */
+  onProgress?: (progress: MigrationProgress) => void
+}
+
+/** Options of {@link MigrationRunner.runPending}. */
+export interface RunPendingOptions extends RunOptions {
+  /** Also rewrite every record stored at an older lazy-upgrade version than its model's (see `defineModel`'s `version`). */
+  backfill?: boolean
+}
+
+/** What {@link MigrationRunner.status} answers. */
+export interface MigrationStatusReport {
+  /** Applied migrations in version order; `known: false` for a version this runner was not given. */
+  applied: (AppliedMigration & { known: boolean })[]
+  /** Migrations not applied yet, in version order. */
+  pending: { version: string; modelName: string; description: string }[]
+}
+
+const defaultHolder = () => {
+  const pid = typeof process !== 'undefined' && typeof process.pid === 'number' ? `pid ${process.pid} ` : ''
+  return `${pid}runner ${Math.random().toString(36).slice(2, 8)}`
+}
+
+/** Splits migrations (in version order) by model, models in the order of their first migration. */
+function byModel(migrations: readonly Migration[]): Migration[][] {
+  const groups = new Map<string, Migration[]>()
+  for (const m of migrations) groups.set(m.modelName, [...(groups.get(m.modelName) ?? []), m])
+  return [...groups.values()]
+}
+
+const invalid = (message: string, details: Record<string, unknown> = {}) => new S3verlessError('migration.invalid', message, { details })
+
+/**
+ * Runs data migrations against a bucket (the spec's `MigrationRunner(s3Client, bucketName,
+ * migrationsDir)`), safely while the application keeps running:
+ * - **One runner at a time**: a lease at `{base}_locks/migrations` (conditional writes; a crashed
+ *   runner's lease expires after `leaseTtlMs` by the store's clock). A second runner waits
+ *   (`waitMs`) or fails with `migration.locked` naming the holder.
+ * - **History**: one object per applied migration, `{base}_migrations/{version}.json`, written only
+ *   after the migration succeeded on every record. A second `runPending` does nothing.
+ * - **Records** are streamed page by page and rewritten through the repository with compare-and-swap,
+ *   so unique claims and index entries stay in step and a record the application changes meanwhile
+ *   is re-read, never overwritten. Every record is checked (a dry pass) before any is written; a
+ *   migrated record must pass the model's schema. A migration that fails on any record, or names an
+ *   unknown model, is reported with the record ids and not recorded; the run stops there.
+ * - The pending migrations of one model run together, in version order, in one pass over its records
+ *   (so a record is only checked against the schema in its final shape); models run in the order of
+ *   their first pending migration. A migration naming a model the runner was not given fails the run
+ *   before any record is read.
+ * A migration's operations should leave a record already in the new shape unchanged (the built-in
+ * ones do): records written by the application in the new shape, or by an earlier run that stopped
+ * halfway, are migrated again.
+ * @example
+ * const runner = new MigrationRunner(s3Client, 'my-bucket', [addDiscount, renameTitle], { models: [Product] })
+ * const report = await runner.runPending({ onProgress: ({ done, total }) => console.log(`${done}/${total}`) })
+ * if (!report.ok) console.error(report.results.filter((r) => r.status === 'failed'))
+ */
+export class MigrationRunner {
+  /** The store migrated. */
+  readonly store: ObjectStore
+  readonly history: MigrationHistory
+  readonly holder: string
+  readonly #source: readonly Migration[] | string
+  #loaded: Promise<Migration[]> | undefined
+  readonly #targets = new Map<string, { model: Model; repo: Repository<Model> }>()
+  readonly #options: MigrationRunnerOptions
+  readonly #lockKey: string
+
+  /**
+   * @param client an AWS SDK `S3Client`, an `S3ClientManager` or any ObjectStore.
+   * @param migrations the migrations, or a folder whose `.js`/`.mjs`/`.ts` files export them (Node only; loaded on first use).
+   * @throws S3verlessError `migration.duplicateVersion` when two migrations share a version.
+   */
+  constructor(client: S3ClientLike, bucketName: string, migrations: readonly Migration[] | string, options: MigrationRunnerOptions) {
+    this.#options = options
+    this.store = resolveStore(client, bucketName, options.provider)
+    const basePath = options.basePath ?? DEFAULT_BASE_PATH
+    this.history = new MigrationHistory(this.store, basePath)
+    this.holder = options.holder ?? defaultHolder()
+    this.#source = typeof migrations === 'string' ? migrations : sortMigrations(migrations)
+    this.#lockKey = `${basePath}_locks/migrations`
+    const shapes = options.models.map((model) => storedShapeOf(model))
+    const db = createDatabase({
+      store: this.store,
+      basePath,
+      models: shapes,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    })
+    for (const [i, model] of options.models.entries()) this.#targets.set(model.name, { model, repo: db.repository(shapes[i] as Model) })
+  }
+
+  /** The migrations, in version order (loaded from the folder on first use). */
+  migrations(): Promise<Migration[]> {
+    const source = this.#source
+    this.#loaded ??= typeof source === 'string' ? loadMigrations(source) : Promise.resolve([...source])
+    return this.#loaded
+  }
+
+  /** Applied migrations (with dates and record counts) and pending ones, in version order. Reads the history only. */
+  async status(): Promise<MigrationStatusReport> {
+    const [all, applied] = await Promise.all([this.migrations(), this.history.list()])
+    const known = new Set(all.map((m) => m.version))
+    return {
+      applied: applied.map((a) => ({ ...a, known: known.has(a.version) })),
+      pending: planMigrations(
+        all,
+        applied.map((a) => a.version),
+      ).map(({ version, modelName, description }) => ({ version, modelName, description })),
+    }
+  }
+
+  /**
+   * Applies every pending migration in version order (see the class description), then, with
+   * `backfill`, brings records stored at an older lazy-upgrade version up to date.
+   * @throws S3verlessError `migration.locked` when another runner holds the lease (after `waitMs`),
+   * or this runner lost it; store errors as they come. Failures of migrations on records are not
+   * thrown: they are in the report (`ok: false`).
+   */
+  async runPending(options: RunPendingOptions = {}): Promise<RunReport> {
+    const started = Date.now()
+    const all = await this.migrations()
+    const dryRun = options.dryRun ?? false
+    const lease = dryRun ? undefined : await this.#lease(options.waitMs)
+    try {
+      const pending = planMigrations(
+        all,
+        (await this.history.list()).map((a) => a.version),
+      )
+      const results = new Map<string, MigrationResult>()
+      // A migration naming a model the runner does not know fails the run before any record is read.
+      const unknown = pending.filter((m) => !this.#target(m.modelName))
+      for (const m of unknown)
+        results.set(m.version, {
+          ...resultOf(m, 'failed', undefined),
+          error: `${this.#unknownModel(m.modelName)}; not recorded as applied`,
+        })
+      let stopped = unknown.length > 0
+      for (const group of byModel(pending.filter((m) => !results.has(m.version)))) {
+        const outcome: MigrationResult[] = stopped
+          ? group.map((m) => resultOf(m, 'notRun', undefined))
+          : await this.#migrateModel(group, lease, options)
+        for (const r of outcome) results.set(r.version, r)
+        stopped ||= outcome.some((r) => r.status === 'failed')
+      }
+      const backfills = options.backfill && !stopped ? await this.#backfill(lease, options) : []
+      const ordered = pending.map((m) => results.get(m.version) as MigrationResult)
+      return {
+        ok: !stopped && backfills.every((b) => b.failureCount === 0),
+        dryRun,
+        results: ordered,
+        applied: ordered.filter((r) => r.status === 'applied').map((r) => r.version),
+        backfills,
+        durationMs: Date.now() - started,
+      }
+    } finally {
+      await lease?.release()
+    }
+  }
+
+  /**
+   * Rolls back one applied migration: its reverse on every record of its model (its rollback, then
+   * its operations reversed in reverse order), then removes it from the history. Rolled-back records
+   * are not checked against the schema (the runner's models describe the shape after the migration).
+   * @throws S3verlessError `migration.invalid`, before anything changes, when no migration has that
+   * version, it is not reversible, its model is unknown, it is not applied, or a later migration of
+   * the same model is still applied (roll that back first); `migration.locked` as for `runPending`.
+   */
+  async rollback(version: string, options: RunOptions = {}): Promise<MigrationResult> {
+    const migration = (await this.migrations()).find((m) => m.version === version)
+    if (!migration) throw invalid(`No migration has version ${JSON.stringify(version)}`, { version })
+    if (!migration.reversible) {
+      throw invalid(`Migration ${version} (${migration.modelName}) is not reversible; nothing was changed`, { version })
+    }
+    const target = this.#target(migration.modelName)
+    if (!target) throw invalid(this.#unknownModel(migration.modelName), { version })
+    const lease = options.dryRun ? undefined : await this.#lease(options.waitMs)
+    try {
+      const applied = await this.history.list()
+      if (!applied.some((a) => a.version === version))
+        throw invalid(`Migration ${version} is not applied; nothing to roll back`, { version })
+      const later = applied.filter((a) => a.modelName === migration.modelName && compareVersions(a.version, version) > 0)
+      if (later.length > 0) {
+        const list = later.map((a) => a.version).join(', ')
+        throw invalid(`Roll back ${list} first: later migrations of ${migration.modelName} are applied`, { version, later: list })
+      }
+      const outcome = await this.#rewrite(target, [migration], lease, options, 'rollback', (record) => rollbackRecord(migration, record))
+      if (outcome.failureCount > 0) return failedResults([migration], outcome)[0] as MigrationResult
+      if (options.dryRun) return resultOf(migration, 'wouldRollBack', outcome)
+      await lease?.confirm()
+      await this.history.remove(version)
+      return resultOf(migration, 'rolledBack', outcome)
+    } finally {
+      await lease?.release()
+    }
+  }
+
+  #target(modelName: string) {
+    return this.#targets.get(modelName)
+  }
+
+  #unknownModel(modelName: string): string {
+    return `Unknown model "${modelName}" (the runner was given: ${[...this.#targets.keys()].join(', ') || 'none'})`
+  }
+
+  #lease(waitMs: number | undefined): Promise<MigrationLease> {
+    return MigrationLease.acquire({
+      store: this.store,
+      key: this.#lockKey,
+      holder: this.holder,
+      ttlMs: this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      waitMs: waitMs ?? 0,
+    })
+  }
+
+  /** Runs one model's pending migrations in one pass and records them. */
+  async #migrateModel(group: Migration[], lease: MigrationLease | undefined, options: RunOptions): Promise<MigrationResult[]> {
+    const target = this.#target(group[0]?.modelName as string) as { model: Model; repo: Repository<Model> }
+    const outcome = await this.#rewrite(target, group, lease, options, 'migrate', (record) => applyToRecord(group, record))
+    if (outcome.failureCount > 0) return failedResults(group, outcome)
+    if (options.dryRun) return group.map((m) => resultOf(m, 'wouldApply', outcome))
+    await lease?.confirm()
+    for (const m of group) {
+      const { version, modelName, description } = m
+      const entry = { version, modelName, description, appliedAt: new Date(), records: outcome.records, changed: outcome.changed }
+      await this.history.record({ ...entry, runBy: this.holder })
+    }
+    return group.map((m) => resultOf(m, 'applied', outcome))
+  }
+
+  /** Rewrites a model's records with `change` applied to each record brought up to the model's lazy-upgrade version. */
+  #rewrite(
+    target: { model: Model; repo: Repository<Model> },
+    migrations: Migration[],
+    lease: MigrationLease | undefined,
+    options: RunOptions,
+    phase: 'migrate' | 'rollback',
+    change: (record: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<RewriteResult> {
+    const { model } = target
+    return this.#rewriteWith(target, lease, options, phase, migrations, phase === 'migrate', (record, meta, key) =>
+      change(upgradeFields(model, key, record, storedVersion(meta))),
+    )
+  }
+
+  #rewriteWith(
+    target: { model: Model; repo: Repository<Model> },
+    lease: MigrationLease | undefined,
+    options: RunOptions,
+    phase: 'migrate' | 'rollback' | 'backfill',
+    migrations: Migration[],
+    validate: boolean,
+    transform: PassOptions['transform'],
+  ): Promise<RewriteResult> {
+    return rewriteModel({
+      ...target,
+      transform,
+      validate,
+      dryRun: options.dryRun ?? false,
+      precheck: options.precheck ?? true,
+      lease,
+      phase,
+      versions: migrations.map((m) => m.version),
+      pageSize: this.#options.pageSize ?? 100,
+      concurrency: this.#options.concurrency ?? 16,
+      maxReported: this.#options.maxReportedFailures ?? 100,
+      onProgress: options.onProgress ?? this.#options.onProgress,
+    })
+  }
+
+  /** Rewrites every record stored at an older lazy-upgrade version than its model's. */
+  async #backfill(lease: MigrationLease | undefined, options: RunOptions): Promise<BackfillResult[]> {
+    const out: BackfillResult[] = []
+    for (const target of this.#targets.values()) {
+      const { model } = target
+      if (model.version <= 1) continue
+      const outcome = await this.#rewriteWith(target, lease, options, 'backfill', [], true, (record, meta, key) =>
+        storedVersion(meta) >= model.version ? UNCHANGED : upgradeFields(model, key, record, storedVersion(meta)),
+      )
+      const { records, changed, failures, failureCount, reindexed } = outcome
+      out.push({ modelName: model.name, version: model.version, records, changed, failures, failureCount, reindexed })
+    }
+    return out
+  }
+}
+
+function resultOf(m: Migration, status: MigrationResult['status'], outcome: RewriteResult | undefined): MigrationResult {
+  return {
+    version: m.version,
+    modelName: m.modelName,
+    description: m.description,
+    status,
+    records: outcome?.records ?? 0,
+    changed: outcome?.written === false && status !== 'wouldApply' && status !== 'wouldRollBack' ? 0 : (outcome?.changed ?? 0),
+    failures: [],
+    failureCount: 0,
+    reindexed: outcome?.reindexed ?? false,
+  }
+}
+
+/** Failed results for migrations run together: each failure goes to the migration it names, others to the last one. */
+function failedResults(group: Migration[], outcome: RewriteResult): MigrationResult[] {
+  const last = group.at(-1) as Migration
+  const versionOf = (version: string | undefined) =>
+    version !== undefined && group.some((m) => m.version === version) ? version : last.version
+  const mine = (m: Migration) => outcome.failures.filter((f) => versionOf(f.version) === m.version)
+  const countOf = (m: Migration) =>
+    Object.entries(outcome.failuresByVersion).reduce((n, [v, count]) => n + (versionOf(v || undefined) === m.version ? count : 0), 0)
+  const culprits = group.filter((m) => countOf(m) > 0).map((m) => m.version)
+  const written = outcome.written ? ' (records it did not fail on were rewritten)' : '; nothing was written'
+  return group.map((m) => {
+    const failureCount = countOf(m)
+    const error =
+      failureCount > 0
+        ? `failed on ${failureCount} record(s) of ${m.modelName}${written}`
+        : `not recorded: it runs together with ${culprits.join(', ')} of ${m.modelName}, which failed`
+    return { ...resultOf(m, 'failed', outcome), failures: mine(m), failureCount, error }
+  })
+}
