@@ -31,6 +31,18 @@ interface Shared {
 
 const pool = new Map<string, Shared>()
 
+/**
+ * The AWS SDK prints a multi-line notice on every client it makes under Node 20 (its future releases
+ * will need Node 22). The release pinned here supports Node 20, so the notice says nothing to our
+ * users: it is turned off unless the environment already says otherwise
+ * (`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false` brings it back).
+ */
+function quietSdkVersionNotice(): void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  if (env && env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined)
+    env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+}
+
 function fromSettings(settings: S3verlessSettings): S3ConnectionOptions {
   return {
     region: settings.awsRegion,
@@ -83,6 +95,7 @@ export class S3ClientManager {
           httpsAgent: { keepAlive: true, maxSockets: maxSockets ?? 50 },
         },
       }
+      quietSdkVersionNotice()
       shared = { client: new S3Client(config), stats: new ClientStatsRecorder(), users: 0 }
       pool.set(this.configKey, shared)
     }

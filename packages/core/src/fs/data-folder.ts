@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fsp } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, promises as fsp, mkdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { SettingsError } from '../errors.js'
 
 /**
@@ -77,4 +77,39 @@ export async function sweepTmp(tmpDir: string, maxAgeMs = TMP_MAX_AGE_MS): Promi
     }
     await fsp.rm(claimed, { recursive: true, force: true })
   }
+}
+
+/**
+ * Checks, when a store is made, that `root` names a folder this process can write (creating it if
+ * it does not exist yet), so a mistake fails at once with the path and what to do, not as a raw
+ * ENOTDIR or EACCES on the first request. Returns the absolute path.
+ * @throws SettingsError (`settings.invalid`) for an empty or non-string root, a file, or a folder
+ *   that cannot be created or written.
+ */
+export function checkRoot(root: unknown): string {
+  const fix = "pass a folder path, e.g. fsStore({ root: './.s3verless-data' })"
+  if (typeof root !== 'string' || root.trim() === '') {
+    throw new SettingsError(`fsStore: root must be a non-empty folder path, got ${root === '' ? 'an empty string' : typeof root}: ${fix}`, {
+      details: { root },
+    })
+  }
+  const path = resolve(root)
+  const fail = (why: string, cause?: unknown) =>
+    new SettingsError(`fsStore: cannot use ${path} as the data folder: ${why}`, { cause, details: { root: path } })
+  try {
+    mkdirSync(path, { recursive: true })
+  } catch (error) {
+    if (isCode(error, 'EEXIST') || isCode(error, 'ENOTDIR')) throw fail(`it (or a parent) is a file, not a folder; ${fix}`, error)
+    throw fail(
+      `it cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another folder or fix its permissions`,
+      error,
+    )
+  }
+  if (!statSync(path).isDirectory()) throw fail(`it is a file, not a folder; ${fix}`)
+  try {
+    accessSync(path, constants.W_OK)
+  } catch (error) {
+    throw fail('it is not writable by this process; choose another folder or fix its permissions', error)
+  }
+  return path
 }

@@ -8,7 +8,7 @@ import { unquoteEtag } from '../store/etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from '../store/keys.js'
 import { lowerBound, pageFromSorted } from '../store/sorted-listing.js'
 import type { DeleteManyResult, GetOptions, ListedObject, NotModified, ObjectStore, PutOptions, StoredObject } from '../store/types.js'
-import { openDataFolder, sweepTmp } from './data-folder.js'
+import { checkRoot, openDataFolder, sweepTmp } from './data-folder.js'
 import { FileLocks } from './file-lock.js'
 import { KeyLock } from './key-lock.js'
 import { keyToPath } from './key-paths.js'
@@ -42,16 +42,18 @@ const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as 
  * const store = fsStore({ root: './.s3verless-data' })
  */
 export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root: string } => {
-  const objectsDir = join(options.root, 'objects')
-  const tmpDir = join(options.root, 'tmp')
+  if (typeof options !== 'object' || options === null) checkRoot(undefined)
+  const root = checkRoot(options.root)
+  const objectsDir = join(root, 'objects')
+  const tmpDir = join(root, 'tmp')
   const durable = options.durable ?? true
   const locks = new KeyLock()
-  const fileLocks = new FileLocks(join(options.root, 'locks'), tmpDir)
+  const fileLocks = new FileLocks(join(root, 'locks'), tmpDir)
   /** Serialises writes of one key: within this process, then across processes through a lock file. */
   const exclusive = <T>(key: string, work: () => Promise<T>) => locks.run(key, () => fileLocks.run(key, work))
   let ready: Promise<void> | undefined
   const init = () => {
-    ready ??= openDataFolder(options.root).then(async () => {
+    ready ??= openDataFolder(root).then(async () => {
       await sweepTmp(tmpDir).catch(() => undefined)
       await fileLocks.sweep()
     })
@@ -143,7 +145,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
 
   return {
     name: 'fs',
-    root: options.root,
+    root,
     capabilities: { conditionalDelete: true },
     get,
     async put(key, body, opts: PutOptions = {}) {

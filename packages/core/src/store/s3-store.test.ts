@@ -32,6 +32,19 @@ describe('s3Store (scripted client)', () => {
     expect(store.stats.snapshot()).toMatchObject({ retries: 2, totalRequests: 3, errors: { 'store.throttled': 1, 'store.unavailable': 1 } })
   })
 
+  it('reports missing credentials as settings.invalid naming the variables, without retrying', async () => {
+    const noCredentials = () => {
+      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })
+    }
+    const { client, seen } = scriptedClient([noCredentials])
+    const store = s3Store({ client, bucket: 'b', retry })
+    const error = await store.get('k').catch((e) => e)
+    expect(error.code).toBe('settings.invalid')
+    expect(error.message).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/)
+    expect(error.details.variables).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
+    expect(seen).toHaveLength(1)
+  })
+
   it('never retries a failed precondition', async () => {
     const { client, seen } = scriptedClient([fail('PreconditionFailed', 412)])
     const store = s3Store({ client, bucket: 'b', retry })
