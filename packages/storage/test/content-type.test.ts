@@ -17,7 +17,18 @@ describe('content types', () => {
     expect(normalizeContentType('image/svg+xml')).toBe('image/svg+xml')
     expect(normalizeContentType('text/plain; charset="utf-8"')).toBe('text/plain; charset="utf-8"')
     expect(normalizeContentType('text/plain\n')).toBe('text/plain') // surrounding whitespace is trimmed, never sent
-    for (const bad of ['text/plain\r\nx: y', 'text/plain\r\n\r\nbody', 'text/plain; charset=a\nb', 'text', '*/*', 'image/*', 'text/plain; a', 'a/b; c="d\r"', '', 'x'.repeat(300)]) {
+    for (const bad of [
+      'text/plain\r\nx: y',
+      'text/plain\r\n\r\nbody',
+      'text/plain; charset=a\nb',
+      'text',
+      '*/*',
+      'image/*',
+      'text/plain; a',
+      'a/b; c="d\r"',
+      '',
+      'x'.repeat(300),
+    ]) {
       expect(normalizeContentType(bad)).toBeUndefined()
     }
     expect(normalizeContentType(42)).toBeUndefined()

@@ -23,7 +23,9 @@ describe('uploadKeyFor', () => {
   })
 
   it('uses a fresh UUIDv7 by default', () => {
-    expect(uploadKeyFor('a.txt')).toMatch(/^uploads\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.txt$/)
+    expect(uploadKeyFor('a.txt')).toMatch(
+      /^uploads\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.txt$/,
+    )
     expect(uploadKeyFor('a.txt')).not.toBe(uploadKeyFor('a.txt'))
   })
 
@@ -52,7 +54,15 @@ describe('uploadKeyFor', () => {
   })
 
   it('rejects ids, dates and prefixes that could escape the folder or break the key', () => {
-    for (const options of [{ id: '../x' }, { id: '' }, { id: 'id1' }, { prefix: '/abs' }, { prefix: 'a/../b' }, { prefix: '' }, { now: new Date('nope') }]) {
+    for (const options of [
+      { id: '../x' },
+      { id: '' },
+      { id: 'id1' },
+      { prefix: '/abs' },
+      { prefix: 'a/../b' },
+      { prefix: '' },
+      { now: new Date('nope') },
+    ]) {
       expect(isS3verlessError(keyError('a.txt', options), 'storage.invalidConfig')).toBe(true)
     }
     const long = keyError('a.txt', { prefix: 'p'.repeat(1000), id, now })
