@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The README's two commands: `npm start` (install if needed, then run the demo on the embedded
-// file-system store) and `npm test` (install if needed, start a throw-away Ceph RGW when none is
+// The README's two commands: `npm start` (install if needed, then serve the shop demo (API, docs,
+// admin) on the embedded file-system store; `quickstart` runs the console quickstart) and `npm test` (install if needed, start a throw-away Ceph RGW when none is
 // configured and this machine can run one, run every test, stop RGW). Needs only Node and npm.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
@@ -84,13 +84,19 @@ function test(extra) {
 
 function start(extra) {
   ensureInstalled()
+  process.exit(pnpm(['--filter', '@s3verless/example-shop', 'start', ...extra]))
+}
+
+function quickstart(extra) {
+  ensureInstalled()
   process.exit(pnpm(['--filter', '@s3verless/example-quickstart', 'start', ...extra]))
 }
 
 const [command, ...extra] = process.argv.slice(2)
 if (command === 'test') test(extra)
 else if (command === 'start') start(extra)
+else if (command === 'quickstart') quickstart(extra)
 else {
-  console.error('usage: node scripts/run.mjs start|test')
+  console.error('usage: node scripts/run.mjs start|quickstart|test')
   process.exit(2)
 }

@@ -83,7 +83,7 @@ describe('OpenAPI, docs, index and health', () => {
     const lamp = await res.json()
     expect(lamp.sku).toBe('L')
     expect(typeof lamp.createdAt).toBe('string')
-    const list = await (await client.products.$get()).json()
+    const list = await (await client.products.$get({ query: { category: 'home' } })).json()
     expect('items' in list && list.items[0]?.price).toBe(3)
   })
 })

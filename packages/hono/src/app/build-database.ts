@@ -28,7 +28,15 @@ export function buildAppData(options: S3verlessOptions, settings: S3verlessSetti
     })
   }
   const auth =
-    options.auth === false ? undefined : (options.auth ?? new S3AuthService<Model>({ database, settings, userModel: userModel as Model }))
+    options.auth === false
+      ? undefined
+      : (options.auth ??
+        new S3AuthService<Model>({
+          database,
+          settings,
+          userModel: userModel as Model,
+          ...(options.passwordHasher ? { hasher: options.passwordHasher } : {}),
+        }))
   const served = (options.database && !options.models ? database.registry.models : models).filter((m) => m.plural !== userModel.plural)
   return { database, auth, models: served }
 }

@@ -1,4 +1,4 @@
-import type { RateLimiter, S3AuthService } from '@s3verless/auth'
+import type { PasswordHasher, RateLimiter, S3AuthService } from '@s3verless/auth'
 import type { Database, Model, ObjectStore, RecordCacheOptions, S3ClientManager, S3verlessSettings } from '@s3verless/core'
 import type { ClientAddressOf } from '../auth/client-address.js'
 import type { DocsAssets } from '../docs/docs-assets.js'
@@ -36,6 +36,8 @@ export interface S3verlessOptions {
    * app's database with the settings' `SECRET_KEY` and the bcrypt hasher.
    */
   auth?: S3AuthService<Model> | false
+  /** Password hashing of the default auth service (default bcrypt; on edge runtimes pass `pbkdf2Hasher()`). */
+  passwordHasher?: PasswordHasher
   /** Rate limits of login, register and refresh (default `new RateLimiter()`; `false` for none). */
   rateLimiter?: RateLimiter | false
   /** The connecting client's address for rate limits (default: Node's socket address, when served by @hono/node-server). */

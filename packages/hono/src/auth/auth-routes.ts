@@ -44,7 +44,7 @@ async function formOrJson(c: Context): Promise<{ body: unknown; form: boolean }>
  * `POST /setup` (first admin, with the one-time setup token). Login, register and refresh are
  * rate limited with `RateLimit-*` headers (429 with `Retry-After` past the limit).
  */
-export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: AuthRoutesOptions) {
+export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: AuthRoutesOptions): Hono<S3verlessEnv> {
   const limit = async (c: Context, endpoint: string) => {
     if (!options.rateLimiter) return
     const info = await options.rateLimiter.enforce({ headers: c.req.raw.headers, remoteAddress: options.clientAddress(c) }, endpoint)

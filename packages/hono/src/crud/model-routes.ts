@@ -8,6 +8,7 @@ import type { CrudContext } from './crud-context.js'
 import { etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
 import { readListParams } from './list-params.js'
 import { listRecords } from './list-records.js'
+import type { ModelRoutes } from './model-routes-types.js'
 import { readSearch } from './search-body.js'
 
 const notFound = (model: Model, id: string) => new HttpError('model.notFound', `${model.name} ${id} not found`, { model: model.name, id })
@@ -34,13 +35,13 @@ function withEtag(headers: Record<string, string>, record: { $etag?: string }): 
  * @example
  * const app = new Hono<S3verlessEnv>().route('/products', modelRoutes(Product, ctx))
  */
-export function modelRoutes<M extends Model>(model: M, ctx: CrudContext) {
+export function modelRoutes<M extends Model>(model: M, ctx: CrudContext): ModelRoutes<M> {
   const repo = () => ctx.database.repository(model)
   const owner = model.ownerField
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
   type Rec = InferRecord<M>
 
-  return new Hono<S3verlessEnv>()
+  const app = new Hono<S3verlessEnv>()
     .get('/', async (c) => {
       const access = accessFor(model, c)
       const params = readListParams(model, c.req.queries(), limits)
@@ -130,4 +131,5 @@ export function modelRoutes<M extends Model>(model: M, ctx: CrudContext) {
       if (!deleted) throw notFound(model, id)
       return c.body(null, 204)
     })
+  return app as unknown as ModelRoutes<M>
 }

@@ -1,0 +1,33 @@
+import type { PasswordHasher } from '@s3verless/auth'
+import type { ObjectStore, S3ClientManager, S3verlessSettings } from '@s3verless/core'
+import { type DocsAssets, S3verless } from '@s3verless/hono'
+import { models } from './models.js'
+
+/** What the shop needs from its runtime. */
+export interface ShopOptions {
+  settings: S3verlessSettings
+  store: ObjectStore | S3ClientManager
+  /** One-time token for making the first admin (printed at start by `main.ts`). */
+  setupToken?: string
+  docsAssets?: DocsAssets
+  /** Password hashing (default bcrypt; edge runtimes pass `pbkdf2Hasher()`). */
+  passwordHasher?: PasswordHasher
+}
+
+/**
+ * The demo shop: products (public), reviews (owner-scoped), auth, docs and admin. Uses no Node
+ * built-in, so the same app runs on Node, Lambda and Workers-style runtimes.
+ */
+export function createShop(options: ShopOptions) {
+  const builder = new S3verless({
+    settings: options.settings,
+    title: 'S3verless shop',
+    description: 'A demo shop: products, owner-scoped reviews, auth and an admin UI, stored in a bucket',
+    models,
+    store: options.store,
+    ...(options.setupToken ? { setupToken: options.setupToken } : {}),
+    ...(options.docsAssets ? { docsAssets: options.docsAssets } : {}),
+    ...(options.passwordHasher ? { passwordHasher: options.passwordHasher } : {}),
+  })
+  return { builder, app: builder.createApp(), auth: builder.appData.auth }
+}
