@@ -1,55 +1,31 @@
-import { AUTH_ERRORS } from '@s3verless/auth'
+import { ERROR_CODES } from '@s3verless/core'
 
 /**
- * The HTTP status of every S3verless error code the adapter answers: one table, code → status.
- * Codes of the auth package come from its `AUTH_ERRORS` table. A code missing here is a server
- * error (500) only when it is not a client mistake; every client error has its row.
- *
- * `model.conflict` is 409 here; under `If-Match` the adapter answers 412 instead (see
+ * Codes only the HTTP adapter raises (malformed requests, missing sign-in, first-admin setup), with
+ * their statuses. Every other code's status comes from core's `ERROR_CODES` table.
+ */
+export const HTTP_ERROR_CODES = {
+  'http.badRequest': { status: 400, meaning: 'The request is malformed (a body that is not JSON, a bad header).' },
+  'http.unauthorized': { status: 401, meaning: 'The route needs a signed-in user: send Authorization: Bearer <access token>.' },
+  'http.forbidden': { status: 403, meaning: 'The user lacks the role, or a form failed its CSRF check.' },
+  'http.notFound': { status: 404, meaning: 'No such route.' },
+  'http.payloadTooLarge': { status: 413, meaning: 'The body is larger than allowed.' },
+  'http.unsupportedMediaType': { status: 415, meaning: 'The body is not of the expected media type (application/json).' },
+  'http.validation': { status: 422, meaning: 'A query string or body of the wrong shape; `errors` names each member.' },
+  'http.internal': { status: 500, meaning: 'An unexpected server error (not revealed).' },
+  'setup.unavailable': { status: 403, meaning: 'First-admin setup is off, or the setup token is wrong.' },
+  'setup.done': { status: 409, meaning: 'The first admin was already made.' },
+} as const satisfies Record<string, { status: number; meaning: string }>
+
+/**
+ * The HTTP status of every error code the adapter answers: one table, code → status, made of
+ * core's `ERROR_CODES` (every package's codes) and {@link HTTP_ERROR_CODES}. A code missing here is
+ * a 500. `model.conflict` is 409 here; under `If-Match` the adapter answers 412 instead (see
  * {@link statusForCode}).
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  'model.validation': 422,
-  'model.unique': 409,
-  'model.conflict': 409,
-  'model.notFound': 404,
-  'model.invalidId': 404,
-  'model.restricted': 409,
-  'model.indexNotReady': 503,
-  'model.corrupt': 500,
-  'model.definition': 500,
-  'query.tooExpensive': 400,
-  'query.invalidCursor': 400,
-  'query.unknownField': 400,
-  'query.unknownOperator': 400,
-  'query.invalidFilter': 400,
-  'query.invalidArgument': 400,
-  'query.unknownRelation': 400,
-  'query.noResults': 404,
-  'query.multipleResults': 409,
-  'store.notFound': 404,
-  'store.preconditionFailed': 412,
-  'store.conflict': 409,
-  'store.throttled': 503,
-  'store.unavailable': 503,
-  'store.accessDenied': 503,
-  'store.invalidRequest': 500,
-  'settings.invalid': 500,
-  'http.badRequest': 400,
-  'http.unauthorized': 401,
-  'http.forbidden': 403,
-  'http.notFound': 404,
-  'http.methodNotAllowed': 405,
-  'http.payloadTooLarge': 413,
-  'http.unsupportedMediaType': 415,
-  'http.validation': 422,
-  'http.internal': 500,
-  'upload.invalid': 422,
-  'upload.notFound': 404,
-  'setup.unavailable': 403,
-  'setup.done': 409,
-  ...Object.fromEntries(Object.entries(AUTH_ERRORS).map(([code, { status }]) => [code, status])),
-}
+export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(Object.entries({ ...ERROR_CODES, ...HTTP_ERROR_CODES }).map(([code, { status }]) => [code, status])),
+)
 
 /**
  * The status for an error code; `model.conflict` (a stale version) is 412 when the client sent
