@@ -11,6 +11,6 @@ export { AddField, Custom, RemoveField, RenameField, TransformField } from './op
 export { planMigrations, sortMigrations } from './plan-migrations.js'
 export type { RecordFailure } from './record-pass.js'
 export type { BackfillResult, MigrationProgress, MigrationResult, MigrationStatus, RunReport } from './run-report.js'
-export type { MigrationRunnerOptions, MigrationStatusReport, RunOptions, RunPendingOptions } from './runner.js'
 export { MigrationRunner } from './runner.js'
+export type { MigrationRunnerOptions, MigrationStatusReport, RunOptions, RunPendingOptions } from './runner-options.js'
 export { compareVersions } from './version-order.js'

@@ -3,15 +3,13 @@ import {
   DEFAULT_BASE_PATH,
   type Model,
   type ObjectStore,
-  type ProviderName,
-  type ProviderQuirks,
   type Repository,
   type S3ClientLike,
   S3verlessError,
 } from '@s3verless/core'
 import { storedVersion, upgradeFields } from '@s3verless/core/internal'
 import { applyToRecord, rollbackRecord } from './apply-to-record.js'
-import { type AppliedMigration, MigrationHistory } from './history.js'
+import { MigrationHistory } from './history.js'
 import { DEFAULT_LEASE_TTL_MS, MigrationLease } from './lease.js'
 import { loadMigrations } from './load-migrations.js'
 import type { Migration } from './migration.js'
@@ -19,57 +17,11 @@ import { planMigrations, sortMigrations } from './plan-migrations.js'
 import { type PassOptions, UNCHANGED } from './record-pass.js'
 import { resolveStore } from './resolve-store.js'
 import { type RewriteResult, rewriteModel } from './rewrite-model.js'
-import type { BackfillResult, MigrationProgress, MigrationResult, RunReport } from './run-report.js'
+import type { BackfillResult, MigrationResult, RunReport } from './run-report.js'
+import { failedResults, resultOf } from './run-results.js'
+import type { MigrationRunnerOptions, MigrationStatusReport, RunOptions, RunPendingOptions } from './runner-options.js'
 import { storedShapeOf } from './stored-shape.js'
 import { compareVersions } from './version-order.js'
-
-/** Options of {@link MigrationRunner}. */
-export interface MigrationRunnerOptions {
-  /** The application's models, as defined now (migrations name them by `modelName`; their schemas check migrated records). */
-  models: readonly Model[]
-  /** Key prefix of all data (default `s3verless-data/`). */
-  basePath?: string
-  /** Provider quirks when the client is a raw AWS SDK client (default `'aws'`; `'ceph'` for Ceph RGW). */
-  provider?: ProviderName | Partial<ProviderQuirks>
-  /** Names this runner in the lease and the history (default: the process id and a random tag). */
-  holder?: string
-  /** The lease time: a runner that stops renewing its lease loses it this long after (default 60 s). */
-  leaseTtlMs?: number
-  /** Records read per page (default 100, at most 1000): what a pass holds in memory. */
-  pageSize?: number
-  /** Records rewritten at once (default 16). */
-  concurrency?: number
-  /** Failures listed per migration in a report (default 100; `failureCount` counts all). */
-  maxReportedFailures?: number
-  /** Called as records are processed (a CLI draws it as a progress bar). */
-  onProgress?: (progress: MigrationProgress) => void
-}
-
-/** Options of {@link MigrationRunner.runPending} and {@link MigrationRunner.rollback}. */
-export interface RunOptions {
-  /** Read and transform every record, check it against the schema, write nothing (no lease, no history). */
-  dryRun?: boolean
-  /** How long to wait for another runner's lease (default 0: fail at once with `migration.locked` naming the holder). */
-  waitMs?: number
-  /** Check every record with a dry pass before writing any (default true): a failing migration then changes nothing. */
-  precheck?: boolean
-  /** Overrides the runner's `onProgress`. */
-  onProgress?: (progress: MigrationProgress) => void
-}
-
-/** Options of {@link MigrationRunner.runPending}. */
-export interface RunPendingOptions extends RunOptions {
-  /** Also rewrite every record stored at an older lazy-upgrade version than its model's (see `defineModel`'s `version`). */
-  backfill?: boolean
-}
-
-/** What {@link MigrationRunner.status} answers. */
-export interface MigrationStatusReport {
-  /** Applied migrations in version order; `known: false` for a version this runner was not given. */
-  applied: (AppliedMigration & { known: boolean })[]
-  /** Migrations not applied yet, in version order. */
-  pending: { version: string; modelName: string; description: string }[]
-}
 
 const defaultHolder = () => {
   const pid = typeof process !== 'undefined' && typeof process.pid === 'number' ? `pid ${process.pid} ` : ''
@@ -336,38 +288,4 @@ export class MigrationRunner {
     }
     return out
   }
-}
-
-function resultOf(m: Migration, status: MigrationResult['status'], outcome: RewriteResult | undefined): MigrationResult {
-  return {
-    version: m.version,
-    modelName: m.modelName,
-    description: m.description,
-    status,
-    records: outcome?.records ?? 0,
-    changed: outcome?.written === false && status !== 'wouldApply' && status !== 'wouldRollBack' ? 0 : (outcome?.changed ?? 0),
-    failures: [],
-    failureCount: 0,
-    reindexed: outcome?.reindexed ?? false,
-  }
-}
-
-/** Failed results for migrations run together: each failure goes to the migration it names, others to the last one. */
-function failedResults(group: Migration[], outcome: RewriteResult): MigrationResult[] {
-  const last = group.at(-1) as Migration
-  const versionOf = (version: string | undefined) =>
-    version !== undefined && group.some((m) => m.version === version) ? version : last.version
-  const mine = (m: Migration) => outcome.failures.filter((f) => versionOf(f.version) === m.version)
-  const countOf = (m: Migration) =>
-    Object.entries(outcome.failuresByVersion).reduce((n, [v, count]) => n + (versionOf(v || undefined) === m.version ? count : 0), 0)
-  const culprits = group.filter((m) => countOf(m) > 0).map((m) => m.version)
-  const written = outcome.written ? ' (records it did not fail on were rewritten)' : '; nothing was written'
-  return group.map((m) => {
-    const failureCount = countOf(m)
-    const error =
-      failureCount > 0
-        ? `failed on ${failureCount} record(s) of ${m.modelName}${written}`
-        : `not recorded: it runs together with ${culprits.join(', ')} of ${m.modelName}, which failed`
-    return { ...resultOf(m, 'failed', outcome), failures: mine(m), failureCount, error }
-  })
 }
