@@ -127,12 +127,18 @@ export class MigrationRunner {
     const started = Date.now()
     const all = await this.migrations()
     const dryRun = options.dryRun ?? false
-    const lease = dryRun ? undefined : await this.#lease(options.waitMs)
-    try {
-      const pending = planMigrations(
+    const pendingNow = async () =>
+      planMigrations(
         all,
         (await this.history.list()).map((a) => a.version),
       )
+    // Nothing to do: no lease either, so a run after the last one writes nothing at all.
+    if (!options.backfill && (await pendingNow()).length === 0) {
+      return { ok: true, dryRun, results: [], applied: [], backfills: [], durationMs: Date.now() - started }
+    }
+    const lease = dryRun ? undefined : await this.#lease(options.waitMs)
+    try {
+      const pending = await pendingNow() // again under the lease: another runner may have applied some meanwhile
       const results = new Map<string, MigrationResult>()
       // A migration naming a model the runner does not know fails the run before any record is read.
       const unknown = pending.filter((m) => !this.#target(m.modelName))
