@@ -25,6 +25,11 @@ export function createShop(options: ShopOptions) {
     description: 'A demo shop: products, owner-scoped reviews, auth and an admin UI, stored in a bucket',
     models,
     store: options.store,
+    // product photos and other files: PUT /uploads/files/{name} (any store) or presign + confirm (S3)
+    uploads: {
+      allowedContentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/pdf', 'text/plain'],
+      maxFileSize: 5 * 1024 * 1024,
+    },
     ...(options.setupToken ? { setupToken: options.setupToken } : {}),
     ...(options.docsAssets ? { docsAssets: options.docsAssets } : {}),
     ...(options.passwordHasher ? { passwordHasher: options.passwordHasher } : {}),

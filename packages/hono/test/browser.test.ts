@@ -73,7 +73,7 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
 
     await page.click('text=Next →')
     expect(await page.locator('tbody tr').count()).toBe(5)
-    await expect.poll(() => page.locator('.pager span').innerText()).toContain('Page 2 of 2')
+    await expect.poll(() => page.locator('.pager span').textContent()).toContain('Page 2 of 2')
 
     await page.goto(`${origin}/admin/products/new`)
     await page.fill('#f-name', 'Browser lamp')
@@ -94,7 +94,7 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
 
     await page.fill('#f-price', '-1')
     await page.click('button:has-text("Save")')
-    expect(await page.locator('.error').first().innerText()).toMatch(/>=|0/)
+    expect(await page.locator('.error').first().textContent()).toMatch(/>=|0/)
     expect((await ctx.products.get(id))?.price).toBe(43)
 
     await page.goto(`${origin}/admin/products`)
@@ -121,7 +121,7 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
     const page = await newPage()
     await signIn(page)
     await page.goto(`${origin}/admin/products?orderBy=-price`)
-    expect(await page.locator('tbody tr').first().locator('td').nth(1).innerText()).toBe(xss)
+    expect(await page.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe(xss)
     expect(await page.locator('main img').count()).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
     await page.context().close()
@@ -131,7 +131,7 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
     const page = await newPage()
     await page.goto(`${origin}/docs`)
     await page.waitForSelector('.opblock-tag', { timeout: 15_000 })
-    expect(await page.locator('.info .title').innerText()).toContain('Test shop')
+    expect(await page.locator('.info .title').textContent()).toContain('Test shop')
     expect(await page.locator('.opblock-tag').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Product')]))
     await page.screenshot({ path: join(SCREENSHOTS, 'docs.png') })
     expect(external).toEqual([])

@@ -1,5 +1,6 @@
 import type { PasswordHasher, RateLimiter, S3AuthService } from '@s3verless/auth'
 import type { Database, Model, ObjectStore, RecordCacheOptions, S3ClientManager, S3verlessSettings } from '@s3verless/core'
+import type { PresignedUploadService, UploadConfigInput } from '@s3verless/storage'
 import type { ClientAddressOf } from '../auth/client-address.js'
 import type { DocsAssets } from '../docs/docs-assets.js'
 
@@ -46,6 +47,11 @@ export interface S3verlessOptions {
   setupToken?: string
   /** Docs page assets (swagger-ui); on Node use `nodeDocsAssets()` from `@s3verless/hono/node`. Without them `/docs` explains how to add them. */
   docsAssets?: DocsAssets
+  /**
+   * Upload routes at `/uploads` (needs auth): an upload config (allowed types, max size, key
+   * prefix) or a ready `PresignedUploadService`. Default: no upload routes.
+   */
+  uploads?: UploadConfigInput | PresignedUploadService | false
   /** Where the app will be mounted in a larger Hono app (e.g. `'/api'`), for the OpenAPI paths and links (default `''`). */
   mountPath?: string
   /** List and search never read past this many records in a full scan (default 1000). */

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { RateLimiter } from '@s3verless/auth'
 import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
+import { PresignedUploadService } from '@s3verless/storage'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
 import { defaultClientAddress } from '../auth/client-address.js'
@@ -12,6 +13,8 @@ import { errorHandler, notFoundHandler } from '../errors/error-handler.js'
 import { healthRoute } from '../health-route.js'
 import { registerAuthPaths } from '../openapi/auth-paths.js'
 import { registerModelPaths } from '../openapi/model-paths.js'
+import { registerUploadPaths } from '../openapi/upload-paths.js'
+import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
 import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
@@ -113,6 +116,18 @@ export class S3verless {
         authRoutes(auth, { rateLimiter, clientAddress: o.clientAddress ?? defaultClientAddress, setupToken: o.setupToken }),
       )
       registerAuthPaths(app as never, prefix)
+    }
+    if (o.uploads && auth) {
+      const service =
+        o.uploads instanceof PresignedUploadService
+          ? o.uploads
+          : new PresignedUploadService({
+              config: o.uploads,
+              basePath: database.basePath,
+              ...(this.settings.awsBucketName ? { bucket: this.settings.awsBucketName } : {}),
+            })
+      app.route('/uploads', uploadRoutes({ service, client: o.store ?? database.store, store: database.store }))
+      registerUploadPaths(app as never, prefix)
     }
     for (const model of served) {
       app.route(`/${model.plural}`, modelRoutes(model, ctx))

@@ -1,0 +1,88 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import { ProblemSchema } from './schemas.js'
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+const FileSchema = z
+  .object({
+    id: z.uuid(),
+    s3Key: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    uploadedBy: z.string().nullable(),
+    isPublic: z.boolean(),
+  })
+  .openapi('UploadedFile')
+
+/** Documents the upload routes of {@link uploadRoutes}. */
+export function registerUploadPaths(app: OpenAPIHono<never>, prefix: string): void {
+  const reg = app.openAPIRegistry
+  const tags = ['Uploads']
+  const security = [{ bearer: [] }]
+  const file = { description: 'The file record', content: { 'application/json': { schema: FileSchema } } }
+  const id = z.object({ id: z.uuid() })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/uploads/presign`,
+    tags,
+    security,
+    summary: 'Presign a PUT (S3 only)',
+    request: {
+      body: {
+        content: {
+          'application/json': { schema: z.object({ filename: z.string(), size: z.number().int(), contentType: z.string().optional() }) },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'URL, headers and key' },
+      422: problem('Type, size or name refused'),
+      501: problem('This store cannot presign: use PUT /uploads/files/{filename}'),
+    },
+  })
+  reg.registerPath({
+    method: 'post',
+    path: `${prefix}/uploads/confirm`,
+    tags,
+    security,
+    summary: 'Record an uploaded object',
+    request: { body: { content: { 'application/json': { schema: z.object({ key: z.string() }) } } } },
+    responses: { 201: file, 404: problem('Nothing uploaded at that key') },
+  })
+  reg.registerPath({
+    method: 'put',
+    path: `${prefix}/uploads/files/{filename}`,
+    tags,
+    security,
+    summary: 'Upload a file in the request body (checked type and size)',
+    request: { params: z.object({ filename: z.string() }) },
+    responses: { 201: file, 422: problem('Type or size refused') },
+  })
+  reg.registerPath({
+    method: 'get',
+    path: `${prefix}/uploads/{id}`,
+    tags,
+    security,
+    summary: 'A file record (yours, or any for admins)',
+    request: { params: id },
+    responses: { 200: file, 404: problem('Not found') },
+  })
+  reg.registerPath({
+    method: 'get',
+    path: `${prefix}/uploads/{id}/download`,
+    tags,
+    security,
+    summary: 'Download: a redirect to a presigned GET, or the bytes',
+    request: { params: id },
+    responses: { 200: { description: 'The bytes' }, 302: { description: 'Presigned URL' }, 404: problem('Not found') },
+  })
+  reg.registerPath({
+    method: 'delete',
+    path: `${prefix}/uploads/{id}`,
+    tags,
+    security,
+    summary: 'Delete a file',
+    request: { params: id },
+    responses: { 204: { description: 'Deleted' }, 404: problem('Not found') },
+  })
+}
