@@ -104,6 +104,11 @@ export const ERROR_CODES = {
     meaning: 'A migration failed on some records (`details` lists their ids); it was not recorded as applied.',
   },
   'migration.duplicateVersion': { status: 500, meaning: 'Two migrations share a version.' },
+  'migration.locked': {
+    status: 409,
+    meaning:
+      'Another runner holds the migration lease (`details.holder`, `details.expiresInMs`), or this runner lost its lease midway and stopped.',
+  },
   // cli
   'cli.noDataDir': { status: 500, meaning: 'The CLI found no data folder or S3 settings to work on.' },
 } as const satisfies Record<string, { status: number; meaning: string }>

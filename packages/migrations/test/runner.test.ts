@@ -1,5 +1,6 @@
-import { createDatabase, instrumentStore, isS3verlessError, memoryStore } from '@s3verless/core'
+import { createDatabase, defineModel, instrumentStore, isS3verlessError, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { AddField, Custom, Migration, type MigrationProgress, MigrationRunner, RemoveField } from '../src/index.js'
 import {
   addDiscount,
@@ -266,5 +267,29 @@ describe('MigrationRunner.rollback', () => {
     expect(await refusal('9999')).toBe('No migration has version "9999"')
     const fresh = new MigrationRunner(memoryStore(), 'b', productMigrations, { models: [Product] })
     expect(await fresh.rollback('0001').catch((e) => e.message)).toBe('Migration 0001 is not applied; nothing to roll back')
+  })
+})
+
+describe('request budget', () => {
+  it('costs 3 GETs and 1 PUT per rewritten record (a dry check, the page, the compare-and-swap), 2 GETs per record left alone', async () => {
+    const Plain = defineModel(z.object({ text: z.string(), n: z.number().optional() }), { name: 'Plain' })
+    const store = instrumentStore(memoryStore(), { record: true })
+    const plain = createDatabase({ store, models: [Plain] }).repository(Plain)
+    await plain.createMany(Array.from({ length: 100 }, (_, i) => ({ text: `t${i}` })))
+    const add = new Migration({ version: '1', modelName: 'Plain', operations: [new AddField('n', 1)] })
+    const same = new Migration({ version: '2', modelName: 'Plain', operations: [new AddField('n', 2)] })
+    const onRecords = async (version: Migration) => {
+      store.reset()
+      await new MigrationRunner(
+        store,
+        'b',
+        [add, same].filter((m) => m.version <= version.version),
+        { models: [Plain] },
+      ).runPending()
+      const ops = store.log().filter((e) => e.key.startsWith('s3verless-data/plains/'))
+      return { get: ops.filter((e) => e.op === 'get').length, put: ops.filter((e) => e.op === 'put').length }
+    }
+    expect(await onRecords(add)).toEqual({ get: 300, put: 100 })
+    expect(await onRecords(same)).toEqual({ get: 200, put: 0 })
   })
 })
