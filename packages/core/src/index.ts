@@ -19,7 +19,16 @@ export {
   Unavailable,
 } from './errors.js'
 export { compareSameKind, compareValues, parseIsoDateTime } from './model/compare-values.js'
-export type { AnyObjectSchema, FieldOf, InferCreate, InferRecord, InferUpdate, Model, ModelOptions, RecordUpgrade } from './model/define-model.js'
+export type {
+  AnyObjectSchema,
+  FieldOf,
+  InferCreate,
+  InferRecord,
+  InferUpdate,
+  Model,
+  ModelOptions,
+  RecordUpgrade,
+} from './model/define-model.js'
 export { DEFAULT_BASE_PATH, defineModel, isModel, RESERVED_PLURALS, SERVER_FIELDS } from './model/define-model.js'
 export type { FieldInfo, FieldKind } from './model/field-kinds.js'
 export { describeField } from './model/field-kinds.js'
