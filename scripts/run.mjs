@@ -92,11 +92,30 @@ function quickstart(extra) {
   process.exit(pnpm(['--filter', '@s3verless/example-quickstart', 'start', ...extra]))
 }
 
+/** Runs a tool installed in node_modules/.bin, installing first if needed. */
+function tool(bin, args) {
+  ensureInstalled()
+  process.exit(run(join(root, 'node_modules', '.bin', bin), args))
+}
+
+const TOOLS = {
+  build: () => {
+    ensureInstalled()
+    process.exit(pnpm(['-r', 'build']))
+  },
+  typecheck: (extra) => tool('tsc', ['-p', 'tsconfig.json', '--noEmit', ...extra]),
+  lint: (extra) => tool('biome', ['check', '--config-path', 'scripts/lint-config.jsonc', ...(extra.length ? extra : ['.'])]),
+  // The s3verless command from source: no build needed. `npm run cli -- list-data --help`
+  cli: (extra) => tool('tsx', ['--conditions=@s3verless/source', 'packages/cli/src/bin.ts', ...extra]),
+  bench: (extra) => tool('tsx', ['--conditions=@s3verless/source', 'bench/run.ts', ...extra]),
+}
+
 const [command, ...extra] = process.argv.slice(2)
 if (command === 'test') test(extra)
 else if (command === 'start') start(extra)
 else if (command === 'quickstart') quickstart(extra)
+else if (command in TOOLS) TOOLS[command](extra)
 else {
-  console.error('usage: node scripts/run.mjs start|quickstart|test')
+  console.error(`usage: node scripts/run.mjs start|quickstart|test|${Object.keys(TOOLS).join('|')}`)
   process.exit(2)
 }
