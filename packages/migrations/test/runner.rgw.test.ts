@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { createDatabase, S3ClientManager } from '@s3verless/core'
 import { createTestBucket, S3_SKIP_REASON, type S3TestServer, s3TestServer } from '@s3verless/testing'
 import { describe, expect, it } from 'vitest'
 import { Migration, MigrationRunner, type RunReport } from '../src/index.js'
 import { Product, ProductV1, productMigrations } from './fixtures.js'
 
+const run = promisify(execFile)
+const worker = fileURLToPath(new URL('./workers/run-migrations.ts', import.meta.url))
 const server = s3TestServer()
 if (!server) console.warn(`\n!!! SKIPPED: migrations against a real S3 server: ${S3_SKIP_REASON}\n`)
 
@@ -62,6 +67,18 @@ describe.skipIf(!server)(`migrations on a real S3 server (${server?.endpoint ?? 
     const waited = outcomes.find((r) => r.applied.length === 0) as RunReport
     const migrated = outcomes.find((r) => r.applied.length > 0) as RunReport
     expect(waited.durationMs).toBeGreaterThanOrEqual(migrated.durationMs - 1_000) // it waited for the other to finish
+  }, 120_000)
+
+  it('two runners in two OS processes started at once: one migrates, the other reports the lease holder', async () => {
+    const { bucket, other } = await bucketWithProducts(100)
+    const start = (holder: string) => run('npx', ['tsx', '--conditions=@s3verless/source', worker, bucket, holder], { env: process.env })
+    const outputs = await Promise.all([start('process A'), start('process B')])
+    const answers = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').at(-1) as string))
+    const winner = answers.findIndex((a) => a.applied !== undefined)
+    expect(answers[winner]).toMatchObject({ applied: ['0001', '0002', '0010'], ok: true })
+    expect(answers[1 - winner]).toMatchObject({ code: 'migration.locked' })
+    expect(answers[1 - winner].error).toMatch(new RegExp(`^Migrations are locked by process ${winner === 0 ? 'A' : 'B'} `))
+    expect((await runnerOn(other, 'checker').status()).pending).toEqual([])
   }, 120_000)
 
   it("takes over a crashed runner's lease once it is older than its lease time by the server's clock", async () => {
