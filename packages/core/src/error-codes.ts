@@ -116,6 +116,19 @@ export const ERROR_CODES = {
 /** A code of {@link ERROR_CODES}. */
 export type KnownErrorCode = keyof typeof ERROR_CODES
 
+/** The codes of {@link ERROR_CODES} under one prefix (`'auth'` → `auth.*`), as a table of their own. */
+export type ErrorCodesOf<P extends string> = {
+  [K in KnownErrorCode as K extends `${P}.${string}` ? K : never]: (typeof ERROR_CODES)[K]
+}
+
+/**
+ * The part of {@link ERROR_CODES} under one prefix, for a package to export as its own table
+ * (`AUTH_ERRORS = errorCodesOf('auth')`): one table in code, never a copy that can drift.
+ */
+export function errorCodesOf<P extends string>(prefix: P): ErrorCodesOf<P> {
+  return Object.fromEntries(Object.entries(ERROR_CODES).filter(([code]) => code.startsWith(`${prefix}.`))) as ErrorCodesOf<P>
+}
+
 /**
  * The HTTP status for an error code: the table's, or 500 for a code it does not know.
  * @example httpStatusOf('model.unique') // 409

@@ -2,8 +2,8 @@ export type { ClientStats } from './client/client-stats.js'
 export { ClientStatsRecorder } from './client/client-stats.js'
 export type { S3ConnectionOptions } from './client/s3-client-manager.js'
 export { S3ClientManager } from './client/s3-client-manager.js'
-export type { KnownErrorCode } from './error-codes.js'
-export { ERROR_CODES, httpStatusOf } from './error-codes.js'
+export type { ErrorCodesOf, KnownErrorCode } from './error-codes.js'
+export { ERROR_CODES, errorCodesOf, httpStatusOf } from './error-codes.js'
 export type { ErrorCode, S3verlessErrorOptions } from './errors.js'
 export {
   AccessDenied,
