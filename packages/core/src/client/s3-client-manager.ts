@@ -51,6 +51,7 @@ function fromSettings(settings: S3verlessSettings): S3ConnectionOptions {
     ...(settings.awsSecretAccessKey ? { secretAccessKey: settings.awsSecretAccessKey } : {}),
     ...(settings.forcePathStyle !== undefined ? { forcePathStyle: settings.forcePathStyle } : {}),
     ...(settings.awsBucketName ? { bucket: settings.awsBucketName } : {}),
+    ...(settings.s3Provider ? { provider: settings.s3Provider } : {}),
   }
 }
 

@@ -35,6 +35,19 @@ describe('loadSettings', () => {
     expect(defaults.secretKey).toBeUndefined()
   })
 
+  it('reads S3_PROVIDER (the Ceph RGW quirks for the CLI and apps configured from the environment) and refuses others', () => {
+    expect(loadSettings({ S3_PROVIDER: 'ceph' }).s3Provider).toBe('ceph')
+    const error = (() => {
+      try {
+        loadSettings({ S3_PROVIDER: 'minio' })
+      } catch (e) {
+        return e as { code: string; details: { variables: string[] } }
+      }
+    })()
+    expect(error?.code).toBe('settings.invalid')
+    expect(error?.details.variables).toEqual(['S3_PROVIDER'])
+  })
+
   it('accepts AWS_DEFAULT_REGION and AWS_URL as aliases', () => {
     const s = loadSettings({ AWS_DEFAULT_REGION: 'ap-south-1', AWS_URL: 'https://s3.example.com' })
     expect(s.awsRegion).toBe('ap-south-1')

@@ -28,6 +28,7 @@ const settingsSchema = z.object({
     .transform((p) => (p === '' || p.endsWith('/') ? p : `${p}/`))
     .refine((p) => !p.startsWith('/'), 'must not start with "/"'),
   forcePathStyle: z.boolean().optional(),
+  s3Provider: z.enum(['aws', 'ceph'], { error: 'must be "aws" or "ceph" (Ceph RGW: unquoted If-Match, no conditional DELETE)' }).optional(),
 })
 
 /** Validated settings. Build them with {@link createSettings} or {@link loadSettings}. */
@@ -47,6 +48,7 @@ export const SETTING_VARIABLES: Record<keyof S3verlessSettingsInput, readonly st
   accessTokenExpireMinutes: ['ACCESS_TOKEN_EXPIRE_MINUTES'],
   s3BasePath: ['S3_BASE_PATH'],
   forcePathStyle: ['S3_FORCE_PATH_STYLE'],
+  s3Provider: ['S3_PROVIDER'],
 }
 
 function parse(input: Record<string, unknown>, nameOf: (field: string) => string): S3verlessSettings {
@@ -76,7 +78,8 @@ export function createSettings(input: S3verlessSettingsInput = {}): S3verlessSet
  * Reads settings from environment variables: `AWS_BUCKET_NAME`, `AWS_REGION` (alias
  * `AWS_DEFAULT_REGION`), `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT_URL` (alias
  * `AWS_URL`), `SECRET_KEY`, `ALGORITHM` (default HS256), `ACCESS_TOKEN_EXPIRE_MINUTES` (default 30),
- * `S3_BASE_PATH` (default `s3verless-data/`), `S3_FORCE_PATH_STYLE`. Empty values count as unset.
+ * `S3_BASE_PATH` (default `s3verless-data/`), `S3_FORCE_PATH_STYLE`, `S3_PROVIDER` (`aws` or `ceph`).
+ * Empty values count as unset.
  * Nothing is required here: what needs a value asks for it with {@link requireSetting}.
  * @throws SettingsError naming every malformed variable.
  */
