@@ -114,7 +114,13 @@ describe('S3AuthService users', () => {
     // verification against a hash of the configured cost, so none is a cheap early exit.
     const inner = bcryptHasher({ cost: 5 })
     const checks: string[] = []
-    const hasher = { ...inner, verify: (password: string, hash: string) => (checks.push(hash.slice(0, 7)), inner.verify(password, hash)) }
+    const hasher = {
+      ...inner,
+      verify: (password: string, hash: string) => {
+        checks.push(hash.slice(0, 7))
+        return inner.verify(password, hash)
+      },
+    }
     const { auth } = setup({ hasher })
     await register(auth)
     await auth.createUser({ username: 'carol', email: 'carol@example.com', password: PASSWORD })
