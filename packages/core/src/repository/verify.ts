@@ -213,7 +213,9 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
       if (await releaseJudged(core.claims, key, judged.get(key) as string)) report.repaired.claimsReleased++
     }
     // Every entry and claim the records need now exists: the declared indexes are ready for queries,
-    // except unique constraints that duplicates still violate.
+    // except unique constraints that duplicates still violate, or that records we could not read
+    // may hold (their values are unknown, so none of them is claimed).
+    if (report.corrupt.length > 0) for (const f of core.model.unique) blocked.add(f)
     await core.catalog.markReady(core.catalog.declared.filter((t) => !(t.startsWith('unique:') && blocked.has(t.slice('unique:'.length)))))
   }
   return report

@@ -55,4 +55,17 @@ describe('index catalog: an index is used only once it is built for the stored d
     expect(await v2.findAllBy('category', 'x')).toHaveLength(2)
     expect((await v2.create({ name: 'c', sku: 'new', category: 'x' }).catch((e) => e)).code).toBe('model.indexNotReady')
   })
+
+  it('leaves unique constraints unbuilt while records it could not read may hold their values', async () => {
+    const memory = memoryStore()
+    const v1 = createDatabase({ store: memory, models: [V1] }).repository(V1)
+    await v1.create({ name: 'a', sku: 's1', category: 'x' })
+    const broken = await v1.create({ name: 'b', sku: 's2', category: 'x' })
+    await memory.put(`s3verless-data/items/${broken.id}.json`, '{"not": "an item"')
+    const v2 = createDatabase({ store: memory, models: [V2] }).repository(V2)
+    const report = await v2.reindex()
+    expect(report.corrupt).toEqual([`s3verless-data/items/${broken.id}.json`])
+    // The unreadable record may hold s2: claiming it for another record would break uniqueness.
+    expect(await v2.indexStatus()).toEqual({ ready: ['asc:category'], building: ['unique:sku'] })
+  })
 })
