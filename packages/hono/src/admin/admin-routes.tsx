@@ -4,12 +4,13 @@ import { type Context, Hono } from 'hono'
 import type { RequestUser, S3verlessEnv } from '../app/env.js'
 import type { AdminMount } from '../app/mount-admin.js'
 import { setupDone, setupFirstAdmin } from '../auth/admin-setup.js'
+import { readFormBody } from '../crud/body.js'
 import { readListParams } from '../crud/list-params.js'
 import { listRecords, type NumberedPage } from '../crud/list-records.js'
 import type { FieldError } from '../errors/problem-details.js'
-import { problemFor } from '../errors/to-problem.js'
+import { headersFor, problemFor } from '../errors/to-problem.js'
 import { ADMIN_CSS } from './admin-css.js'
-import { checkCsrf, csrfToken } from './csrf.js'
+import { checkCsrf, csrfToken, issueCsrf } from './csrf.js'
 import { adminFields } from './field-meta.js'
 import { readForm } from './form-values.js'
 import { ConfirmDelete } from './pages/delete-page.js'
@@ -17,7 +18,7 @@ import { RecordForm } from './pages/form-page.js'
 import { Layout, type PageContext } from './pages/layout.js'
 import { ListTable } from './pages/list-page.js'
 import { LoginPage } from './pages/login-page.js'
-import { endSession, sessionToken, sessionUser, startSession } from './session.js'
+import { endSession, sessionIdOf, sessionToken, sessionUser, startSession } from './session.js'
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 const PAGE_SIZE = 20
@@ -36,11 +37,18 @@ export function adminRoutes(mount: AdminMount) {
   const models = mount.models
   const userPlural = auth.userModel.plural
   const nav = models.map((m) => ({ name: m.name, plural: m.plural }))
-  const page = (c: Context): PageContext => ({ base, title: mount.title, csrf: csrfToken(c, base) })
+  /** Keys the CSRF tokens (with the session id; the session id alone is already secret to others). */
+  const csrfSecret = auth.settings.secretKey ?? ''
+  const page = (c: Context): PageContext => ({ base, title: mount.title, csrf: csrfToken(c) })
   const form = async (c: Context): Promise<Form> => {
-    const body = (await c.req.parseBody()) as Form
-    checkCsrf(c, body)
+    const body = (await readFormBody(c)) as Form
+    await checkCsrf(c, body, csrfSecret, sessionIdOf(c))
     return body
+  }
+  const limit = async (c: Context, endpoint: string) => {
+    if (!mount.rateLimiter) return
+    const info = await mount.rateLimiter.enforce({ headers: c.req.raw.headers, remoteAddress: mount.clientAddress(c) }, endpoint)
+    for (const [name, value] of Object.entries(mount.rateLimiter.getRateLimitHeaders(info))) c.header(name, value)
   }
   const modelOf = (plural: string): Model | undefined => models.find((m) => m.plural === plural)
   const editable = (m: Model) => m.plural !== userPlural
@@ -51,10 +59,12 @@ export function adminRoutes(mount: AdminMount) {
     c.header('X-Frame-Options', 'DENY')
     c.header('Referrer-Policy', 'same-origin')
     c.header('Cache-Control', 'no-store')
+    await issueCsrf(c, base, csrfSecret)
     await next()
   })
   app.onError((error, c) => {
     const problem = problemFor(error)
+    for (const [name, value] of Object.entries(headersFor(error))) c.header(name, value)
     return c.html(<p>{`${problem.title}: ${problem.detail}`}</p>, problem.status as 400)
   })
   app.get('/assets/admin.css', (c) =>
@@ -62,6 +72,7 @@ export function adminRoutes(mount: AdminMount) {
   )
   app.get('/login', (c) => c.html(<LoginPage ctx={page(c)} />))
   app.post('/login', async (c) => {
+    await limit(c, 'login')
     const body = await form(c)
     const username = String(body.username ?? '')
     const user = await auth.authenticateUser(username, String(body.password ?? ''))
@@ -76,6 +87,7 @@ export function adminRoutes(mount: AdminMount) {
     return c.html(<LoginPage ctx={page(c)} setup />)
   })
   app.post('/setup', async (c) => {
+    await limit(c, 'login')
     const body = await form(c)
     try {
       const input = {
@@ -97,6 +109,7 @@ export function adminRoutes(mount: AdminMount) {
     if (!user) return c.redirect(`${base}/login`, 303)
     if (!user.isAdmin) return c.html(<p>Only admins may use the admin UI.</p>, 403)
     c.set('user', user)
+    await issueCsrf(c, base, csrfSecret, sessionIdOf(c))
     await next()
   })
   app.post('/logout', async (c) => {

@@ -24,6 +24,24 @@ export function endSession(c: Context, path: string): void {
 /** The access token of the session, for logout. */
 export const sessionToken = (c: Context): string | undefined => getCookie(c, ACCESS)
 
+/** The admin session id of each request whose session was read (the `sid` of its access token). */
+const sessionIds = new WeakMap<Request, string>()
+
+/** The admin session (refresh token family) of this request, once {@link sessionUser} found one. */
+export const sessionIdOf = (c: Context): string | undefined => sessionIds.get(c.req.raw)
+
+/** The `sid` claim of an access token already verified (a token without one: its `jti`). */
+function sidOf(token: string): string | undefined {
+  try {
+    const part = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')
+    const claims = JSON.parse(atob(part)) as { sid?: unknown; jti?: unknown }
+    const sid = claims.sid ?? claims.jti
+    return typeof sid === 'string' ? sid : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The signed-in admin-session user, refreshing an expired access token with the refresh cookie
  * (rotation: the new pair replaces both cookies); `undefined` when there is no valid session.
@@ -32,7 +50,10 @@ export async function sessionUser(c: Context, path: string, auth: S3AuthService<
   const access = getCookie(c, ACCESS)
   if (access) {
     try {
-      return publicUser(await auth.getCurrentUser(access)) as RequestUser
+      const user = publicUser(await auth.getCurrentUser(access)) as RequestUser
+      const sid = sidOf(access)
+      if (sid) sessionIds.set(c.req.raw, sid)
+      return user
     } catch (error) {
       if (!isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
     }
@@ -42,7 +63,9 @@ export async function sessionUser(c: Context, path: string, auth: S3AuthService<
   try {
     const tokens = await auth.refreshAccessToken(refresh)
     startSession(c, path, tokens)
-    return publicUser(await auth.getCurrentUser(tokens.accessToken)) as RequestUser
+    const user = publicUser(await auth.getCurrentUser(tokens.accessToken)) as RequestUser
+    sessionIds.set(c.req.raw, tokens.sessionId)
+    return user
   } catch (error) {
     if (!isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
     endSession(c, path)

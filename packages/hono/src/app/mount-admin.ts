@@ -1,7 +1,8 @@
-import type { S3AuthService } from '@s3verless/auth'
+import type { RateLimiter, S3AuthService } from '@s3verless/auth'
 import type { Database, Model } from '@s3verless/core'
 import type { Hono } from 'hono'
 import { adminRoutes } from '../admin/admin-routes.js'
+import type { ClientAddressOf } from '../auth/client-address.js'
 import type { CrudContext } from '../crud/crud-context.js'
 import type { S3verlessEnv } from './env.js'
 
@@ -16,6 +17,9 @@ export interface AdminMount {
   /** Where the app is mounted (`''` or e.g. `/api`). */
   prefix: string
   setupToken: string | undefined
+  /** The app's rate limiter: admin sign-in and setup count as `login`, like `POST /auth/login` (`false`: none). */
+  rateLimiter: RateLimiter | false
+  clientAddress: ClientAddressOf
 }
 
 /** Mounts the admin UI at `/admin`. */

@@ -102,6 +102,8 @@ export class S3verless {
     app.notFound(notFoundHandler)
     const served = models.filter((m) => m.enableApi)
     const adminEnabled = o.enableAdmin !== false && auth !== undefined
+    const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
+    const clientAddress = o.clientAddress ?? defaultClientAddress
 
     app.get('/', (c) => c.json(apiIndex(meta, prefix, served, { admin: adminEnabled, auth: auth !== undefined })))
     app.route('/', healthRoute(database.store, { prefix: database.basePath }))
@@ -110,11 +112,7 @@ export class S3verless {
       const api = bearerUser(auth)
       for (const path of ['/auth/*', ...served.map((m) => `/${m.plural}/*`), ...served.map((m) => `/${m.plural}`), '/uploads/*'])
         app.use(path, api)
-      const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
-      app.route(
-        '/auth',
-        authRoutes(auth, { rateLimiter, clientAddress: o.clientAddress ?? defaultClientAddress, setupToken: o.setupToken }),
-      )
+      app.route('/auth', authRoutes(auth, { rateLimiter, clientAddress, setupToken: o.setupToken }))
       registerAuthPaths(app as never, prefix)
     }
     if (o.uploads && auth) {
@@ -142,6 +140,8 @@ export class S3verless {
         title: meta.title,
         prefix,
         setupToken: o.setupToken,
+        rateLimiter,
+        clientAddress,
       })
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     app.doc31('/openapi.json', { openapi: '3.1.0', info: meta, servers: prefix ? [{ url: prefix }] : [] })

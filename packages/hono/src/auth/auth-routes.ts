@@ -2,7 +2,7 @@ import { publicUser, type RateLimiter, type S3AuthService, type TokenPair } from
 import type { Model } from '@s3verless/core'
 import { type Context, Hono } from 'hono'
 import type { RequestUser, S3verlessEnv } from '../app/env.js'
-import { isObject, readJson } from '../crud/body.js'
+import { isObject, readFormBody, readJson } from '../crud/body.js'
 import { HttpError } from '../errors/http-error.js'
 import { setupFirstAdmin } from './admin-setup.js'
 import { bearerToken, requireAuth } from './bearer.js'
@@ -33,7 +33,7 @@ function strings(body: unknown, names: readonly string[], optional: readonly str
 
 async function formOrJson(c: Context): Promise<{ body: unknown; form: boolean }> {
   const type = c.req.header('content-type') ?? ''
-  if (/^application\/x-www-form-urlencoded\b|^multipart\/form-data\b/i.test(type)) return { body: await c.req.parseBody(), form: true }
+  if (/^application\/x-www-form-urlencoded\b|^multipart\/form-data\b/i.test(type)) return { body: await readFormBody(c), form: true }
   return { body: await readJson(c), form: false }
 }
 

@@ -18,6 +18,18 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
+/**
+ * Reads a form body (urlencoded or multipart). A malformed one is a 400, never a 500.
+ * @throws HttpError `http.badRequest`
+ */
+export async function readFormBody(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return (await c.req.parseBody()) as Record<string, string | File | (string | File)[]>
+  } catch {
+    throw new HttpError('http.badRequest', 'The body is not a valid form')
+  }
+}
+
 /** True for a plain JSON object. */
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
