@@ -19,7 +19,7 @@ interface SdkErrorShape {
 }
 
 /** The HTTP status of an SDK error, if it has one. */
-export function httpStatusOf(error: unknown): number | undefined {
+export function sdkStatusOf(error: unknown): number | undefined {
   const e = error as SdkErrorShape
   return e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode
 }
@@ -41,7 +41,7 @@ export interface ErrorContext {
 export function translateS3Error(error: unknown, ctx: ErrorContext): S3verlessError {
   if (error instanceof S3verlessError) return error
   const e = error as SdkErrorShape
-  const status = httpStatusOf(error)
+  const status = sdkStatusOf(error)
   const name = e?.name ?? ''
   const code = e?.code ?? ''
   const opts = { cause: error, details: { status, providerCode: name || code } }

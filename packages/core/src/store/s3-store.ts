@@ -12,7 +12,7 @@ import { quoteEtag, unquoteEtag } from './etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from './keys.js'
 import { type ProviderName, type ProviderQuirks, resolveQuirks } from './provider-quirks.js'
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js'
-import { httpStatusOf, isRetryable, translateS3Error } from './s3-errors.js'
+import { sdkStatusOf, isRetryable, translateS3Error } from './s3-errors.js'
 import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, StoredObject } from './types.js'
 
 /** Options for {@link s3Store}. */
@@ -113,7 +113,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
   function get(key: string, opts: GetOptions): Promise<StoredObject | NotModified | null>
   async function get(key: string, opts: GetOptions = {}): Promise<StoredObject | NotModified | null> {
     assertValidKey('get', key)
-    const missing = (e: unknown) => httpStatusOf(e) === 404 || httpStatusOf(e) === 304
+    const missing = (e: unknown) => sdkStatusOf(e) === 404 || sdkStatusOf(e) === 304
     try {
       const { output, serverTime } = await send<{
         Body?: { transformToByteArray(): Promise<Uint8Array> }
@@ -143,7 +143,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
         ...(output.ContentType ? { contentType: output.ContentType } : {}),
       }
     } catch (error) {
-      const status = httpStatusOf(error)
+      const status = sdkStatusOf(error)
       if (status === 404) return null
       if (status === 304 && opts.ifNoneMatch) {
         return { notModified: true, key, etag: unquoteEtag(opts.ifNoneMatch), serverTime: new Date() }
@@ -178,12 +178,12 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
               ...(opts.ifMatch !== undefined ? { IfMatch: ifMatchValue(opts.ifMatch) } : {}),
             }),
           conditional,
-          (e) => opts.ifMatch !== undefined && httpStatusOf(e) === 404,
+          (e) => opts.ifMatch !== undefined && sdkStatusOf(e) === 404,
         )
         return { etag: unquoteEtag(output.ETag ?? '') }
       } catch (error) {
         // AWS answers If-Match on a missing key with 404; the port (and RGW) call that a failed precondition.
-        if (opts.ifMatch !== undefined && httpStatusOf(error) === 404) {
+        if (opts.ifMatch !== undefined && sdkStatusOf(error) === 404) {
           throw translateS3Error(Object.assign(new Error('precondition failed: key is gone'), { $metadata: { httpStatusCode: 412 } }), {
             operation: 'put',
             key,
@@ -208,10 +208,10 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
               ...(conditional ? { IfMatch: ifMatchValue(opts.ifMatch as string) } : {}),
             }),
           conditional,
-          (e) => httpStatusOf(e) === 404,
+          (e) => sdkStatusOf(e) === 404,
         )
       } catch (error) {
-        if (httpStatusOf(error) === 404) return
+        if (sdkStatusOf(error) === 404) return
         throw error
       }
     },
