@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { parseIsoDateTime } from '../model/compare-values.js'
-import type { Model } from '../model/define-model.js'
+import { type Model, SERVER_FIELDS } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
 import { CorruptRecordError, type FieldIssue, ValidationError } from '../model/model-errors.js'
 import { fromUtf8 } from '../store/bytes.js'
@@ -107,7 +107,7 @@ export function reviveDates(model: Model, data: Record<string, unknown>): Record
 }
 
 /** The server fields and bookkeeping a caller can never set through a patch or replace. */
-const SERVER_SET = ['id', 'createdAt', 'updatedAt', '_s3v', '$etag', 'created_at', 'updated_at']
+const SERVER_SET = [...SERVER_FIELDS, '_s3v', '$etag', 'created_at', 'updated_at']
 
 const sameValue = (a: unknown, b: unknown): boolean => {
   const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number.NaN)

@@ -1,4 +1,5 @@
 import { isS3verlessError } from '../errors.js'
+import { SERVER_FIELDS } from '../model/define-model.js'
 import { uuidv7 } from '../model/ids.js'
 import { ConflictError, RecordNotFoundError } from '../model/model-errors.js'
 import { encodeValue } from '../model/value-encoding.js'
@@ -28,7 +29,7 @@ import { writeRecord } from './write-record.js'
 /** A record as stored: schema fields plus the server fields. */
 export type StoredRecord = Record<string, unknown> & { id: string; createdAt: Date; updatedAt: Date }
 
-const SERVER = new Set(['id', 'createdAt', 'updatedAt'])
+const SERVER: ReadonlySet<string> = new Set(SERVER_FIELDS)
 const withoutServerFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([k]) => !SERVER.has(k)))
 
 /** Encodes every unique value now, so an unindexable value fails before anything is written. */
