@@ -1,4 +1,4 @@
-import { type InferRecord, isS3verlessError, type Model, type Repository, S3verlessError } from '@s3verless/core'
+import { type InferRecord, isS3verlessError, type Model, type PageResult, type Repository, S3verlessError } from '@s3verless/core'
 import { type FilterInput, query } from '@s3verless/query'
 import type { ModelAccess } from './access.js'
 import type { CrudContext } from './crud-context.js'
@@ -20,15 +20,8 @@ export interface CursorPage<T> {
   nextCursor: string | null
 }
 
-/** A numbered page with totals (costs a count; prefer cursors). */
-export interface NumberedPage<T> {
-  items: T[]
-  totalCount: number
-  page: number
-  pageSize: number
-  totalPages: number
-  hasNext: boolean
-  hasPrev: boolean
+/** A numbered page with totals (costs a count; prefer cursors): the repository's page shape plus a JSON cursor. */
+export interface NumberedPage<T> extends PageResult<T> {
   nextCursor: string | null
 }
 
