@@ -71,3 +71,31 @@ export async function login(
 export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }
 }
+
+/**
+ * A tiny cookie jar over app.request (a cookie header given by the caller wins): `post` fetches the
+ * form first for its CSRF token.
+ */
+export function browser(app: Awaited<ReturnType<typeof makeApp>>['app']) {
+  const jar = new Map<string, string>()
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const request = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers)
+    if (!headers.has('cookie')) headers.set('cookie', cookieHeader())
+    const res = await app.request(path, { ...init, headers })
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const [name, value] = (pair ?? '').split('=')
+      if (name) jar.set(name, value ?? '')
+    }
+    return res
+  }
+  const csrf = async (path: string) => /name="_csrf" value="([^"]+)"/.exec(await (await request(path)).text())?.[1] ?? ''
+  const post = async (path: string, fields: Record<string, string>, formPath = path) =>
+    request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: await csrf(formPath), ...fields }),
+    })
+  return { request, post, csrf, jar }
+}

@@ -1,30 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { login, makeApp, PASSWORD } from './fixtures.js'
-
-/** A tiny cookie jar over app.request. */
-function browser(app: Awaited<ReturnType<typeof makeApp>>['app']) {
-  const jar = new Map<string, string>()
-  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers)
-    if (!headers.has('cookie')) headers.set('cookie', cookieHeader())
-    const res = await app.request(path, { ...init, headers })
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const [name, value] = (pair ?? '').split('=')
-      if (name) jar.set(name, value ?? '')
-    }
-    return res
-  }
-  const csrf = async (path: string) => /name="_csrf" value="([^"]+)"/.exec(await (await request(path)).text())?.[1] ?? ''
-  const post = async (path: string, fields: Record<string, string>, formPath = path) =>
-    request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: await csrf(formPath), ...fields }),
-    })
-  return { request, post, csrf, jar }
-}
+import { browser, login, makeApp, PASSWORD } from './fixtures.js'
 
 describe('security review', () => {
   it('admin CSRF: a token/cookie pair minted for an anonymous visitor is refused with an admin session (bound to the session)', async () => {
