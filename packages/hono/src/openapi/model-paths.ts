@@ -121,36 +121,27 @@ export function registerModelPaths(app: OpenAPIHono<never>, model: Model, prefix
       ...errors,
     },
   })
-  reg.registerPath({
-    method: 'patch',
-    path: `${base}/{id}`,
-    tags,
-    security,
-    summary: `Change some fields of a ${model.name}`,
-    request: { params: id, body: { content: { 'application/json': { schema: patch } } } },
-    responses: {
-      200: { ...json('The record', record), headers: etag },
-      404: problem('Not found'),
-      409: problem('A unique value is taken, or a concurrent change'),
-      412: problem('If-Match names an old version'),
-      ...errors,
-    },
-  })
-  reg.registerPath({
-    method: 'put',
-    path: `${base}/{id}`,
-    tags,
-    security,
-    summary: `Replace a ${model.name}`,
-    request: { params: id, body: { content: { 'application/json': { schema: input } } } },
-    responses: {
-      200: { ...json('The record', record), headers: etag },
-      404: problem('Not found'),
-      409: problem('A unique value is taken, or a concurrent change'),
-      412: problem('If-Match names an old version'),
-      ...errors,
-    },
-  })
+  // PATCH and PUT differ only in their summary and body: a partial or a whole record.
+  for (const [method, summary, schema] of [
+    ['patch', `Change some fields of a ${model.name}`, patch],
+    ['put', `Replace a ${model.name}`, input],
+  ] as const) {
+    reg.registerPath({
+      method,
+      path: `${base}/{id}`,
+      tags,
+      security,
+      summary,
+      request: { params: id, body: { content: { 'application/json': { schema } } } },
+      responses: {
+        200: { ...json('The record', record), headers: etag },
+        404: problem('Not found'),
+        409: problem('A unique value is taken, or a concurrent change'),
+        412: problem('If-Match names an old version'),
+        ...errors,
+      },
+    })
+  }
   reg.registerPath({
     method: 'delete',
     path: `${base}/{id}`,
