@@ -117,24 +117,32 @@ export async function removeUnneededEntries(core: RepoCore, entries: readonly En
     )
     return removed.reduce((a, b) => a + b, 0)
   }
-  const keys = entries.map((e) => e.key)
-  const removed = await deleteAll(core.store, keys)
-  const byId = new Map<string, string[]>()
-  for (const key of keys) {
-    const id = entryId(core, key)
-    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), key])
-  }
+  const removed = await deleteAll(
+    core.store,
+    entries.map((e) => e.key),
+  )
   const back: string[] = []
-  await mapLimit([...byId], core.settings.concurrency, async ([id, keysOfId]) => {
+  const named = [...groupByRecord(core, entries)].filter(([id]) => id !== '')
+  await mapLimit(named, core.settings.concurrency, async ([id, ofId]) => {
     const raw = await core.readFresh(id).catch(() => null)
-    if (raw) back.push(...keysOfId.filter((k) => needsEntry(core, raw, k)))
+    if (raw) back.push(...ofId.filter((e) => needsEntry(core, raw, e.key)).map((e) => e.key))
   })
   await writeEntries(core, back, true)
   return removed - back.length
 }
 
+/** Index entries grouped by the record id their keys name (`''` for a key that names none). */
+export function groupByRecord<E extends EntryVersion>(core: RepoCore, entries: readonly E[]): Map<string, E[]> {
+  const byId = new Map<string, E[]>()
+  for (const e of entries) {
+    const id = entryId(core, e.key) ?? ''
+    byId.set(id, [...(byId.get(id) ?? []), e])
+  }
+  return byId
+}
+
 /** The record id an index key of this model names. */
-export function entryId(core: RepoCore, key: string): string | undefined {
+function entryId(core: RepoCore, key: string): string | undefined {
   for (const descending of [false, true]) {
     const root = descending ? core.layout.descIndexRoot : core.layout.indexRoot
     if (!key.startsWith(root)) continue

@@ -5,7 +5,7 @@ import { claimedFields } from './claim-set.js'
 import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
-import { type EntryVersion, entryId, needsEntry, removeUnneededEntries } from './index-lookup.js'
+import { type EntryVersion, groupByRecord, needsEntry, removeUnneededEntries } from './index-lookup.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 import { claimUnique, parseClaim, releaseJudged } from './unique-claims.js'
@@ -50,13 +50,8 @@ export interface VerifyOptions {
 
 /** The suspect entries whose records, read now, still do not need them (1 GET per record named). */
 async function stillUnneeded(core: RepoCore, suspects: readonly EntryVersion[]): Promise<EntryVersion[]> {
-  const byId = new Map<string, EntryVersion[]>()
-  for (const e of suspects) {
-    const id = entryId(core, e.key)
-    byId.set(id ?? '', [...(byId.get(id ?? '') ?? []), e])
-  }
   const out: EntryVersion[] = []
-  await mapLimit([...byId], core.settings.concurrency, async ([id, entries]) => {
+  await mapLimit([...groupByRecord(core, suspects)], core.settings.concurrency, async ([id, entries]) => {
     let raw: RawRecord | null = null
     try {
       raw = id === '' ? null : await core.readFresh(id)
