@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { createDatabase, S3ClientManager } from '@s3verless/core'
-import { createTestBucket, S3_SKIP_REASON, type S3TestServer, s3TestServer } from '@s3verless/testing'
+import { createDatabase } from '@s3verless/core'
+import { createTestBucket, S3_SKIP_REASON, type S3TestServer, s3TestServer, testBucketManager } from '@s3verless/testing'
 import { describe, expect, it } from 'vitest'
 import { Migration, MigrationRunner, type RunReport } from '../src/index.js'
 import { Product, ProductV1, productMigrations } from './fixtures.js'
@@ -17,15 +17,7 @@ async function bucketWithProducts(n: number) {
   const { store, bucket } = await createTestBucket(server as S3TestServer)
   const old = createDatabase({ store, models: [ProductV1] }).repository(ProductV1)
   await old.createMany(Array.from({ length: n }, (_, i) => ({ title: `P${i}`, price: i + 0.5 })))
-  const other = new S3ClientManager({
-    endpoint: server!.endpoint,
-    accessKeyId: server!.accessKeyId,
-    secretAccessKey: server!.secretAccessKey,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    provider: server!.provider,
-    bucket,
-  }).store()
+  const other = testBucketManager(server!, bucket).store()
   return { store, other, bucket }
 }
 

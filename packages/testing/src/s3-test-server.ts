@@ -36,20 +36,28 @@ export function s3TestServer(env: Record<string, string | undefined> = process.e
 export const S3_SKIP_REASON =
   'S3_TEST_ENDPOINT is not set: start a real S3 server with `scripts/s3-server.sh start` (npm test does this for you)'
 
-/** Creates a fresh bucket on the test server and returns a store on it (and its manager). */
-export async function createTestBucket(
-  server: S3TestServer,
-  name = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-): Promise<{ store: S3Store; manager: S3ClientManager; bucket: string }> {
-  const manager = new S3ClientManager({
+/**
+ * A client manager for an existing bucket on the test server (path-style, the server's provider
+ * quirks): for a second client of one bucket, or a worker process handed the bucket's name.
+ */
+export function testBucketManager(server: S3TestServer, bucket: string): S3ClientManager {
+  return new S3ClientManager({
     endpoint: server.endpoint,
     accessKeyId: server.accessKeyId,
     secretAccessKey: server.secretAccessKey,
     region: 'us-east-1',
     forcePathStyle: true,
     provider: server.provider,
-    bucket: name,
+    bucket,
   })
+}
+
+/** Creates a fresh bucket on the test server and returns a store on it (and its manager). */
+export async function createTestBucket(
+  server: S3TestServer,
+  name = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<{ store: S3Store; manager: S3ClientManager; bucket: string }> {
+  const manager = testBucketManager(server, name)
   await manager.getClient().send(new CreateBucketCommand({ Bucket: name }))
   return { store: manager.store(), manager, bucket: name }
 }

@@ -3,23 +3,14 @@
  * `tsx --conditions=@s3verless/source run-migrations.ts <bucket> <holder> [waitMs]`.
  * Prints one JSON line: `{ applied, durationMs }`, or `{ error, code }` when it could not run.
  */
-import { S3ClientManager } from '@s3verless/core'
-import { s3TestServer } from '@s3verless/testing'
+import { s3TestServer, testBucketManager } from '@s3verless/testing'
 import { MigrationRunner } from '../../src/index.js'
 import { Product, productMigrations } from '../fixtures.js'
 
 const [bucket, holder, waitMs = '0'] = process.argv.slice(2)
 const server = s3TestServer()
 if (!server || !bucket || !holder) throw new Error('usage: run-migrations.ts <bucket> <holder> [waitMs] (with S3_TEST_ENDPOINT set)')
-const manager = new S3ClientManager({
-  endpoint: server.endpoint,
-  accessKeyId: server.accessKeyId,
-  secretAccessKey: server.secretAccessKey,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  provider: server.provider,
-  bucket,
-})
+const manager = testBucketManager(server, bucket)
 const runner = new MigrationRunner(manager, bucket, productMigrations, { models: [Product], holder })
 try {
   const report = await runner.runPending({ waitMs: Number(waitMs) })
