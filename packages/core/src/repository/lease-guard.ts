@@ -1,4 +1,4 @@
-import { refsOf, releaseAll, renewAll } from './claim-set.js'
+import { claimAll, refsOf, releaseAll, renewAll } from './claim-set.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import type { ClaimRef } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
@@ -34,10 +34,16 @@ export class WriteAdditions {
     return refsOf(this.claims, this.w)
   }
 
-  /** Claims `fields` and writes `entries` in parallel; on failure undoes what did land and rethrows. */
-  async add(fields: readonly string[], entries: readonly string[], claim: (fields: readonly string[]) => Promise<Record<string, string>>) {
+  /**
+   * Claims `fields` and writes `entries` in parallel (a claim made by a `superseded` write of this
+   * record, by field, may be taken at once); on failure keeps what did land for {@link undo} and rethrows.
+   */
+  async add(fields: readonly string[], entries: readonly string[], superseded: Readonly<Record<string, string>> = {}) {
     this.#claimsAt = this.#entriesAt = performance.now()
-    const [claimed, written] = await Promise.allSettled([claim(fields), writeEntries(this.core, entries)])
+    const [claimed, written] = await Promise.allSettled([
+      claimAll(this.core, this.record, fields, this.w, superseded),
+      writeEntries(this.core, entries),
+    ])
     if (claimed.status === 'fulfilled') this.claims = claimed.value
     this.entries = entries
     if (claimed.status === 'rejected') throw claimed.reason

@@ -4,7 +4,7 @@ import { uuidv7 } from '../model/ids.js'
 import { ConflictError, RecordNotFoundError } from '../model/model-errors.js'
 import { encodeValue } from '../model/value-encoding.js'
 import { unquoteEtag } from '../store/etag.js'
-import { claimAll, claimedFields, claimRef, releaseAll } from './claim-set.js'
+import { claimedFields, claimRef, releaseAll } from './claim-set.js'
 import { writeToken } from './concurrency.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
@@ -38,9 +38,9 @@ function checkUniqueValues(core: RepoCore, record: StoredRecord): void {
 }
 
 /**
- * Where a write stands, which decides what a failure may undo: before its record write (or refused
- * by it) nothing stored needs what it added; once the record may have landed (`unknown`) or did
- * (`stored`), its additions stay.
+ * Where a write stands, which decides what a failure may undo: while `adding` (or when its record
+ * write was refused) nothing stored needs what it added; once the record write is under way and its
+ * outcome unknown (`writing`), or it landed (`stored`), its additions stay.
  */
 type Phase = 'adding' | 'writing' | 'stored'
 
@@ -81,7 +81,7 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
   let write: RecordWrite | undefined
   let written: CachedRecord | undefined
   try {
-    await additions.add(claimedFields(core, record), indexKeysOf(core.layout, core.plan, record, ix), (f) => claimAll(core, record, f, w))
+    await additions.add(claimedFields(core, record), indexKeysOf(core.layout, core.plan, record, ix))
     await additions.beforeRecord()
     write = core.beginWrite(id)
     phase = 'writing'
@@ -217,7 +217,7 @@ export async function updateRecord(
   let write: RecordWrite | undefined
   let written: CachedRecord | undefined
   try {
-    await additions.add(toClaim, diff.add, (f) => claimAll(core, next, f, w, current.meta.rel))
+    await additions.add(toClaim, diff.add, current.meta.rel)
     await additions.beforeRecord()
     write = core.beginWrite(before.id)
     phase = 'writing'
