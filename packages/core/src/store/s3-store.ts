@@ -12,7 +12,7 @@ import { quoteEtag, unquoteEtag } from './etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from './keys.js'
 import { type ProviderName, type ProviderQuirks, resolveQuirks } from './provider-quirks.js'
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.js'
-import { sdkStatusOf, isRetryable, translateS3Error } from './s3-errors.js'
+import { isRetryable, sdkStatusOf, translateS3Error } from './s3-errors.js'
 import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, StoredObject } from './types.js'
 
 /** Options for {@link s3Store}. */
