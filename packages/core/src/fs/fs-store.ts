@@ -146,7 +146,7 @@ export const fsStore = (options: FsStoreOptions): ObjectStore & { readonly root:
   return {
     name: 'fs',
     root,
-    capabilities: { conditionalDelete: true },
+    capabilities: { conditionalDelete: true, timeResolutionMs: 1 },
     get,
     async put(key, body, opts: PutOptions = {}) {
       assertValidKey('put', key)

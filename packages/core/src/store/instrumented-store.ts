@@ -22,6 +22,11 @@ export interface FaultRule {
   error?: () => Error
   /** Perform the request, then fail as if the answer was lost (default false: fail before). */
   afterRequest?: boolean
+  /**
+   * A timeout whose request is still on its way: the caller gets `error` at once, and the request
+   * reaches the store this many milliseconds later (its own answer is dropped). Needs `error`.
+   */
+  lateMs?: number
 }
 
 /** Options for {@link instrumentStore}. */
@@ -86,6 +91,7 @@ export const instrumentStore = (inner: ObjectStore, options: InstrumentOptions =
     if (options.record) entries.push({ op, key: keys[0] ?? '' })
     const delay = typeof latency === 'function' ? latency(op, keys[0] ?? '') : (latency ?? 0)
     let failAfter: (() => Error) | undefined
+    let late: { ms: number; error: () => Error } | undefined
     let stall = 0
     for (const rule of rules) {
       if (!matches(rule, op, keys)) continue
@@ -96,12 +102,21 @@ export const instrumentStore = (inner: ObjectStore, options: InstrumentOptions =
       stall += rule.delayMs ?? 0
       if (rule.error) {
         const error = rule.error
-        if (rule.afterRequest) failAfter = error
+        if (rule.lateMs !== undefined) late = { ms: rule.lateMs, error }
+        else if (rule.afterRequest) failAfter = error
         else {
           if (delay + stall > 0) await sleep(delay + stall)
           throw error()
         }
       }
+    }
+    if (late) {
+      const { ms, error } = late
+      void sleep(ms)
+        .then(run)
+        .catch(() => undefined)
+      if (delay + stall > 0) await sleep(delay + stall)
+      throw error()
     }
     if (delay + stall > 0) await sleep(delay + stall)
     const result = await run()

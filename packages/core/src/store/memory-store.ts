@@ -21,6 +21,17 @@ import type {
 export interface MemoryStoreOptions {
   /** The clock the store stamps `lastModified` and `serverTime` with (default: `Date.now`). */
   now?: () => number
+  /**
+   * Whether `delete` honours `ifMatch` (default true). `false` behaves like Ceph RGW, which ignores
+   * If-Match on DELETE and deletes whatever is there: for testing the protocol such stores need.
+   */
+  conditionalDelete?: boolean
+  /**
+   * Resolution of the times a `get` reports and of a listing's `serverTime`, in ms (default 1).
+   * `1000` behaves like S3, whose HTTP dates are whole seconds (a listing's `lastModified` keeps its
+   * milliseconds, as Ceph RGW's does).
+   */
+  timeResolutionMs?: number
 }
 
 interface Entry {
@@ -51,6 +62,10 @@ let storeCounter = 0
  */
 export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
   const now = options.now ?? Date.now
+  const conditionalDelete = options.conditionalDelete ?? true
+  const resolution = options.timeResolutionMs ?? 1
+  /** A clock reading as the store reports it: truncated to its resolution. */
+  const reading = (ms: number) => new Date(Math.floor(ms / resolution) * resolution)
   const objects = new Map<string, Entry>()
   const sorted: string[] = []
   const instance = (++storeCounter).toString(36)
@@ -100,7 +115,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
   async function get(key: string, opts: GetOptions = {}): Promise<StoredObject | NotModified | null> {
     assertValidKey('get', key)
     const entry = objects.get(key)
-    const serverTime = new Date(now())
+    const serverTime = reading(now())
     if (!entry) return null
     if (opts.ifNoneMatch !== undefined && unquoteEtag(opts.ifNoneMatch) === entry.etag) {
       return { notModified: true, key, etag: entry.etag, serverTime }
@@ -110,7 +125,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
       key,
       body: entry.body.slice(),
       etag: entry.etag,
-      lastModified: new Date(entry.lastModified),
+      lastModified: reading(entry.lastModified),
       serverTime,
       ...(entry.contentType ? { contentType: entry.contentType } : {}),
     }
@@ -118,7 +133,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
 
   return {
     name: 'memory',
-    capabilities: { conditionalDelete: true },
+    capabilities: { conditionalDelete, timeResolutionMs: resolution },
     get,
     async put(key: string, body, opts: PutOptions = {}): Promise<PutResult> {
       assertValidKey('put', key)
@@ -137,7 +152,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
     async delete(key: string, opts: DeleteOptions = {}): Promise<void> {
       assertValidKey('delete', key)
       const current = objects.get(key)
-      if (opts.ifMatch !== undefined && (!current || current.etag !== unquoteEtag(opts.ifMatch))) {
+      if (conditionalDelete && opts.ifMatch !== undefined && (!current || current.etag !== unquoteEtag(opts.ifMatch))) {
         if (!current) return
         throw new PreconditionFailed('delete', key)
       }
@@ -160,7 +175,7 @@ export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
         if (!entry) return null
         return { key, lastModified: new Date(entry.lastModified), size: entry.body.length, etag: entry.etag }
       })
-      return { ...page, serverTime: new Date(now()) }
+      return { ...page, serverTime: reading(now()) }
     },
     keys: () => [...sortedKeys()],
     clear: () => {

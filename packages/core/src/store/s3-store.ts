@@ -156,7 +156,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
     name: 's3',
     bucket,
     stats,
-    capabilities: { conditionalDelete: quirks.conditionalDelete },
+    capabilities: { conditionalDelete: quirks.conditionalDelete, timeResolutionMs: 1000 },
     get,
     async put(key, body, opts = {}) {
       assertValidKey('put', key)

@@ -93,7 +93,16 @@ export interface DeleteManyResult {
 export interface StoreCapabilities {
   /** `delete` honours `ifMatch`. */
   readonly conditionalDelete: boolean
+  /**
+   * How coarse the store's clock readings are, in milliseconds: `lastModified` and `serverTime` of
+   * a `get` (S3 sends both as HTTP dates, to the second: 1000). Leases judged on these readings must
+   * be at least twice this long (default when absent: 1000).
+   */
+  readonly timeResolutionMs?: number
 }
+
+/** The clock resolution a store declares, 1000 ms (HTTP dates) when it does not say. */
+export const timeResolutionOf = (store: { capabilities: StoreCapabilities }): number => store.capabilities.timeResolutionMs ?? 1000
 
 /** Most keys one `deleteMany` request may carry (the S3 DeleteObjects limit). */
 export const MAX_DELETE_BATCH = 1000
