@@ -61,8 +61,8 @@ describe('refresh tokens', () => {
 
   it('two concurrent refreshes of one token: exactly one succeeds, and the winner keeps its session', async () => {
     const { auth, pair, store } = await signedIn()
-    // both read the session before either writes it
-    store.setLatency((op, key) => (op === 'get' && key.includes('/families/') ? 30 : 0))
+    // both read the session before either writes it (a long delay, so a busy machine cannot serialize them)
+    store.setLatency((op, key) => (op === 'get' && key.includes('/families/') ? 150 : 0))
     const results = await Promise.allSettled([auth.refreshAccessToken(pair.refreshToken), auth.refreshAccessToken(pair.refreshToken)])
     store.setLatency(0)
     const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
