@@ -35,6 +35,16 @@ export const ERROR_CODES = {
   'model.invalidId': { status: 404, meaning: 'The id is not a UUID; refused before any request.' },
   'model.corrupt': { status: 500, meaning: 'A stored object no longer parses or fits the schema (names its key).' },
   'model.restricted': { status: 409, meaning: 'A `restrict` relation forbids deleting a record that still has dependents.' },
+  'model.deleteIncomplete': {
+    status: 503,
+    meaning:
+      'The record is deleted, but applying its relation rules stopped midway (`details.outcome` `partial`); deleting it again or `verify({ repair: true })` finishes it.',
+  },
+  'model.batchIncomplete': {
+    status: 500,
+    meaning:
+      'A `createMany` failed and could not take back all it wrote (`details.kept`: records left; `details.unknown`: inputs whose create may have landed).',
+  },
   'model.indexNotReady': {
     status: 503,
     meaning: 'An index or unique constraint is declared but not built for the stored data yet: run `reindex()`.',

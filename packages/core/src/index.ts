@@ -62,7 +62,9 @@ export type { S3ClientLike, S3DataServiceOptions } from './repository/data-servi
 export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'
 export { createDatabase } from './repository/database.js'
+export { DeleteIncompleteError } from './repository/delete-protocol.js'
 export type { RecordPage, SkippedRecord } from './repository/list-records.js'
+export { isOutcomeUnknown, outcomeOf } from './repository/outcome.js'
 export type {
   CachedRecord,
   ModelCacheOptions,
@@ -107,4 +109,4 @@ export type {
   StoreCapabilities,
   StoredObject,
 } from './store/types.js'
-export { MAX_DELETE_BATCH, MAX_KEY_BYTES, MAX_LIST_PAGE } from './store/types.js'
+export { MAX_DELETE_BATCH, MAX_KEY_BYTES, MAX_LIST_PAGE, timeResolutionOf } from './store/types.js'

@@ -7,7 +7,7 @@ import {
   type IndexValue,
   truncatedGroup,
 } from '@s3verless/core'
-import { claimHolder, type IndexHit, listIndex, type RepoCore } from '@s3verless/core/internal'
+import { claimHolder, type IndexHit, isRecordObject, listIndex, type RepoCore } from '@s3verless/core/internal'
 import type { AccessPath, RangeBound } from './plan-types.js'
 
 /** A candidate record found by an access path, with the listing key to resume after it. */
@@ -60,7 +60,7 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
         const page = await core.store.list(layout.recordPrefix, cursor ? { cursor } : after ? { startAfter: after } : {})
         for (const object of page.objects) {
           const id = layout.idOf(object.key)
-          if (id !== undefined) yield { id, position: object.key }
+          if (id !== undefined && isRecordObject(core, object)) yield { id, position: object.key } // (tombstones are told apart by size)
         }
         cursor = page.cursor
       } while (cursor)

@@ -1,4 +1,6 @@
-import { allOrFirstError } from './concurrency.js'
+import { isS3verlessError } from '../errors.js'
+import { backoffDelay } from '../store/retry.js'
+import { allOrFirstError, sleep } from './concurrency.js'
 import { fieldValue } from './index-entries.js'
 import type { ClaimRef, RecordMeta } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
@@ -17,8 +19,15 @@ export function claimRef(meta: RecordMeta, field: string): ClaimRef | undefined 
 }
 
 /**
- * Claims each field in parallel for the write whose token is `w` and returns field → etag. If any
- * claim fails, the ones that succeeded (all versions this write made) are released and the error rethrown.
+ * Claims each field for the write whose token is `w` and returns field → etag. All are claimed in
+ * parallel first. When some are blocked only by claims of writes still in flight, two writers could
+ * each hold what the other waits for (two registrations of the same username and email: each gets
+ * one value and neither succeeds), so the write falls back to claiming in one canonical order (by
+ * field name): it keeps the claims before the first blocked field, gives up those after it, and
+ * claims the rest one by one, waiting a little (a quarter of the lease, at most 2 s) for each
+ * in-flight claim to land or be released before judging the value taken. So of writers racing for
+ * the same values, one wins. If any claim fails for good, the ones this write made (all versions
+ * only it made) are released and the error rethrown.
  */
 export async function claimAll(
   core: RepoCore,
@@ -27,20 +36,43 @@ export async function claimAll(
   w: string,
   superseded: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, string>> {
-  const settled = await Promise.allSettled(
-    fields.map((f) => claimUnique(core.claims, f, fieldValue(record, f), record.id, w, superseded[f])),
-  )
+  const claim = (f: string) => claimUnique(core.claims, f, fieldValue(record, f), record.id, w, superseded[f])
+  const settled = await Promise.allSettled(fields.map(claim))
   const etags: Record<string, string> = {}
+  const failed = new Map<string, unknown>()
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') etags[fields[i] as string] = s.value
+    else failed.set(fields[i] as string, s.reason)
   })
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
-  if (failed) {
+  if (failed.size === 0) return etags
+  const giveUp = async (error: unknown): Promise<never> => {
     await releaseAll(core, record, refsOf(etags, w)).catch(() => undefined)
-    throw failed.reason
+    throw error
+  }
+  const definite = [...failed.values()].find((e) => !isInFlight(e))
+  if (definite !== undefined) return giveUp(definite)
+  const order = [...fields].sort()
+  const from = order.findIndex((f) => failed.has(f))
+  const later = order.slice(from).filter((f) => etags[f] !== undefined)
+  await releaseAll(core, record, refsOf(Object.fromEntries(later.map((f) => [f, etags[f] as string])), w)).catch(() => undefined)
+  for (const f of later) delete etags[f]
+  const deadline = performance.now() + Math.min(core.settings.leaseMs / 4, 2000)
+  for (const f of order.slice(from)) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        etags[f] = await claim(f)
+        break
+      } catch (error) {
+        if (!isInFlight(error) || performance.now() >= deadline) return giveUp(error)
+      }
+      await sleep(Math.min(backoffDelay(attempt, { baseDelayMs: 10, maxDelayMs: 200 }) + 5, Math.max(0, deadline - performance.now())))
+    }
   }
   return etags
 }
+
+/** A claim blocked by another write's claim that may still be in flight (not yet known to hold the value). */
+const isInFlight = (error: unknown) => isS3verlessError(error, 'model.unique') && error.details.inFlight === true
 
 /** field → etag claims made by write `w`, as the record remembers them. */
 export const refsOf = (etags: Record<string, string>, w: string): Record<string, ClaimRef> =>

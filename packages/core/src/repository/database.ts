@@ -1,8 +1,9 @@
 import { S3ClientManager } from '../client/s3-client-manager.js'
+import { SettingsError } from '../errors.js'
 import { DEFAULT_BASE_PATH, type Model } from '../model/define-model.js'
 import { ModelDefinitionError } from '../model/model-errors.js'
 import { createRegistry, type Registry } from '../model/registry.js'
-import type { ObjectStore } from '../store/types.js'
+import { type ObjectStore, timeResolutionOf } from '../store/types.js'
 import { DEFAULT_CONCURRENCY } from './concurrency.js'
 import { checkCacheOptions, emptyCacheStats, type RecordCacheOptions, type RecordCacheStats } from './record-cache.js'
 import { DEFAULT_LEASE_MS, RepoCore, type RepoSettings } from './repo-core.js'
@@ -17,7 +18,11 @@ export interface DatabaseOptions {
   models: readonly Model[]
   /** Key prefix of all data (default `s3verless-data/`, the `S3_BASE_PATH` setting). */
   basePath?: string
-  /** Claim and index-entry lease in ms (default 30 000); see DESIGN.md §5. */
+  /**
+   * Claim and index-entry lease in ms (default 30 000); see DESIGN.md §5. It must be at least twice
+   * the store's clock resolution (`capabilities.timeResolutionMs`: 2000 ms on S3, whose times are
+   * whole seconds), or a fresh claim could look abandoned.
+   */
   leaseMs?: number
   /** Requests a repository keeps in flight at once (default 16). */
   concurrency?: number
@@ -43,7 +48,8 @@ export interface Database {
 
 /**
  * Binds models to a store. Create one per application (or per test): nothing is global.
- * @throws ModelDefinitionError for a `basePath` without a trailing `/`; SettingsError for an invalid `cache`.
+ * @throws ModelDefinitionError for a `basePath` without a trailing `/`; SettingsError for an invalid `cache`,
+ *   or a `leaseMs` below twice the store's clock resolution.
  * @example
  * const db = createDatabase({ store: fsStore({ root: './data' }), models: [User, Post] })
  * const posts = db.repository(Post)
@@ -55,13 +61,21 @@ export function createDatabase(options: DatabaseOptions): Database {
   const registry = createRegistry(options.models)
   const basePath = options.basePath ?? DEFAULT_BASE_PATH
   if (basePath !== '' && !basePath.endsWith('/')) throw new ModelDefinitionError(`basePath must end with "/", got "${basePath}"`)
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
+  const floor = 2 * timeResolutionOf(store)
+  if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs < floor) {
+    throw new SettingsError(
+      `leaseMs must be at least ${floor} ms on the ${store.name} store (it reports times to ${timeResolutionOf(store)} ms, and claims are judged abandoned by their age in those times), got ${String(leaseMs)}`,
+      { details: { variables: ['leaseMs'], minimum: floor } },
+    )
+  }
   const stats = emptyCacheStats()
   if (options.cache) checkCacheOptions(options.cache, registry.models)
   const settings: RepoSettings = {
     store,
     basePath,
     registry,
-    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    leaseMs,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     ...(options.cache ? { cache: { options: { ...options.cache }, stats } } : {}),
   }

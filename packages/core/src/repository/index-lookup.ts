@@ -81,9 +81,12 @@ export async function readHits(
   return results
 }
 
-/** Whether the stored record needs the index entry `key` (it is one of its keys, token included). */
+/**
+ * Whether the stored record needs the index entry `key` (it is one of its keys, token included):
+ * judged on the values as stored, which a lazy upgrade may have changed for readers.
+ */
 export function needsEntry(core: RepoCore, raw: RawRecord, key: string): boolean {
-  return indexKeysOf(core.layout, core.plan, raw.record, raw.meta.ix ?? {}).includes(key)
+  return indexKeysOf(core.layout, core.plan, raw.stored, raw.meta.ix ?? {}).includes(key)
 }
 
 /** An index entry as listed: its key and (where the listing gives it) its etag. */

@@ -1,6 +1,7 @@
 import { isS3verlessError, S3verlessError } from '../errors.js'
+import type { ListedObject } from '../store/types.js'
 import { mapLimit } from './concurrency.js'
-import type { RawRecord } from './record-codec.js'
+import { type RawRecord, TOMBSTONE_MAX_BYTES } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 
 /** A stored object that could not be read as a record, reported instead of failing a listing. */
@@ -17,6 +18,13 @@ export interface RecordPage<T> {
   /** Objects under the model's prefix that could not be read as records (corrupt or foreign). */
   skipped: SkippedRecord[]
 }
+
+/**
+ * Whether a listed object under a model's record prefix may be a record: on a store without
+ * conditional DELETE, deletes leave tombstones, told apart by size (smaller than any record).
+ */
+export const isRecordObject = (core: RepoCore, object: ListedObject) =>
+  core.store.capabilities.conditionalDelete || object.size >= TOMBSTONE_MAX_BYTES
 
 /**
  * Reads records by id in parallel (bounded); missing ones are left out and unreadable ones reported.
@@ -38,7 +46,9 @@ export async function readMany(core: RepoCore, ids: readonly string[], skipped: 
 
 /**
  * A page of records in creation order (ids are UUIDv7): 1 LIST + `limit` GETs, whatever the size of
- * the collection. `marker` is the id of the last record of the previous page.
+ * the collection. `marker` is the id of the last record of the previous page. Tombstones (stores
+ * without conditional DELETE) are told apart by size and skipped without a GET; a page may then hold
+ * fewer than `limit` records while more follow.
  */
 export async function listPage(core: RepoCore, options: { limit?: number; marker?: string | undefined }): Promise<RecordPage<RawRecord>> {
   const limit = options.limit ?? 100
@@ -55,7 +65,7 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   for (const object of page.objects) {
     const id = core.layout.idOf(object.key)
     if (id === undefined) skipped.push({ key: object.key, reason: 'not a record key of this model' })
-    else ids.push(id)
+    else if (isRecordObject(core, object)) ids.push(id)
   }
   const items = await readMany(core, ids, skipped)
   const last = page.objects.at(-1)
@@ -63,7 +73,7 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   return { items, nextMarker: page.cursor && lastId ? lastId : undefined, skipped }
 }
 
-/** Every record key's id, page by page: ⌈n/1000⌉ LISTs. */
+/** Every record key's id (tombstones left out), page by page: ⌈n/1000⌉ LISTs. */
 export async function listAllIds(core: RepoCore): Promise<string[]> {
   const ids: string[] = []
   let cursor: string | undefined
@@ -71,7 +81,7 @@ export async function listAllIds(core: RepoCore): Promise<string[]> {
     const page = await core.store.list(core.layout.recordPrefix, cursor ? { cursor } : {})
     for (const object of page.objects) {
       const id = core.layout.idOf(object.key)
-      if (id !== undefined) ids.push(id)
+      if (id !== undefined && isRecordObject(core, object)) ids.push(id)
     }
     cursor = page.cursor
   } while (cursor)

@@ -35,6 +35,23 @@ export interface RecordMeta {
    * above 1; absent means 1. A record read by a model of a later version is upgraded first.
    */
   v?: number
+  /**
+   * Lineage: the write tokens of the versions before this one, oldest first (at most 7; a chain that
+   * began with a create of an absent key starts with `''` until it is pushed out). Lets a writer whose
+   * answer was lost tell whether its write landed even after others wrote on top (see `lineage.ts`).
+   */
+  h?: string[]
+  /**
+   * A delete in progress that must also apply relation rules (cascade, setNull): set on the record
+   * (which readers then treat as deleted) before any dependent is touched, so the delete is committed
+   * and is finished, never undone, by whoever meets it next. `at`: when it was marked (ISO).
+   */
+  cascade?: { w: string; at: string }
+  /**
+   * Data migrations applied to this record by the run `r` (a run interrupted and started again
+   * skips what its stamp lists): see `@s3verless/migrations`. Carried over by every later write.
+   */
+  m?: { r: string; v: string[] }
 }
 
 /** How a record remembers a claim it holds: the claim's etag and the token of the write that made it. */
@@ -46,14 +63,32 @@ export interface ClaimRef {
 /** What a tombstone decodes to; callers check `meta.deleted` and treat it as missing. */
 const TOMBSTONE_RECORD = Object.freeze({ id: '', createdAt: new Date(0), updatedAt: new Date(0) }) as RawRecord['record']
 
-/** The body of a tombstone written by a delete on a store without conditional DELETE. */
-export const tombstoneBody = (w: string): string => JSON.stringify({ _s3v: { deleted: true, w } })
+/**
+ * The body of a tombstone: what a delete leaves where the store cannot delete conditionally (Ceph
+ * RGW). It stays (deleting it unconditionally could erase a record created since), keeps the token of
+ * the version it replaced as its lineage, and is smaller than any record can be
+ * ({@link TOMBSTONE_MAX_BYTES}), so listings and `count()` tell it apart by size alone.
+ */
+export const tombstoneBody = (w: string, previous: string | undefined): string =>
+  JSON.stringify({ _s3v: { deleted: true, w, ...(previous !== undefined ? { h: [previous] } : {}) } })
+
+/**
+ * Objects under a model's record prefix smaller than this are tombstones, never records: a record
+ * holds at least a UUID and two timestamps (over 110 bytes), a tombstone at most about 90.
+ */
+export const TOMBSTONE_MAX_BYTES = 100
 
 /** A record as read: the typed fields, the bookkeeping and the object's etag. */
 export interface RawRecord {
   record: Record<string, unknown> & { id: string; createdAt: Date; updatedAt: Date }
   meta: RecordMeta
   etag: string
+  /**
+   * The record's fields as stored, before any lazy upgrade (dates revived, not validated): the
+   * values its index entries and claims were written for. The same object as `record` when the
+   * record is stored at the model's version.
+   */
+  stored: Record<string, unknown> & { id: string }
 }
 
 const serverShape = {
@@ -194,10 +229,14 @@ export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: 
     throw new CorruptRecordError(model.name, key, 'not a JSON object')
   }
   const { _s3v, created_at, updated_at, ...fields } = parsed as Record<string, unknown>
-  if ((_s3v as RecordMeta | undefined)?.deleted === true) return { record: TOMBSTONE_RECORD, meta: _s3v as RecordMeta, etag }
+  const deleted = (_s3v as RecordMeta | undefined)?.deleted === true
+  if (deleted && (_s3v as RecordMeta).cascade === undefined) {
+    return { record: TOMBSTONE_RECORD, meta: _s3v as RecordMeta, etag, stored: TOMBSTONE_RECORD }
+  }
   if (fields.createdAt === undefined && created_at !== undefined) fields.createdAt = created_at
   if (fields.updatedAt === undefined && updated_at !== undefined) fields.updatedAt = updated_at
-  const current = upgradeFields(model, key, fields, storedVersion(_s3v as RecordMeta | undefined))
+  const from = storedVersion(_s3v as RecordMeta | undefined)
+  const current = upgradeFields(model, key, fields, from)
   const result = recordSchema(model).safeParse(reviveDates(model, current))
   if (!result.success) {
     const issues = toFieldIssues(result.error)
@@ -208,7 +247,9 @@ export function decodeRecord(model: Model, key: string, body: Uint8Array, etag: 
     throw new CorruptRecordError(model.name, key, `does not match the schema (${summary})`, { details: { issues } })
   }
   const meta = typeof _s3v === 'object' && _s3v !== null ? (_s3v as RecordMeta) : {}
-  return { record: result.data as RawRecord['record'], meta, etag }
+  const record = result.data as RawRecord['record']
+  const stored = current === fields ? record : ({ ...reviveDates(model, fields), id: record.id } as RawRecord['stored'])
+  return { record, meta, etag, stored }
 }
 
 /** Attaches the etag to a record as a non-enumerable `$etag` (JSON and spreads leave it out). */

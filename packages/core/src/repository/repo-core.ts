@@ -94,13 +94,22 @@ export class RepoCore {
     return this.#read(id, true)
   }
 
-  async #read(id: string, fresh: boolean): Promise<RawRecord | null> {
+  /**
+   * Reads the current object of record `id` (1 GET, conditional when cached) as it is, a tombstone or
+   * a record being deleted included (`meta.deleted`): for the delete protocol and repairs.
+   * @throws CorruptRecordError for an unreadable one.
+   */
+  readAny(id: string): Promise<RawRecord | null> {
+    return this.#read(id, true, true)
+  }
+
+  async #read(id: string, fresh: boolean, any = false): Promise<RawRecord | null> {
     const key = this.layout.recordKey(id)
     const decode = (body: Uint8Array, etag: string) => decodeRecord(this.model, key, body, etag)
     const raw = this.cache
       ? await this.cache.read(id, key, decode, fresh)
       : await this.store.get(key).then((o) => (o ? decode(o.body, o.etag) : null))
-    return raw?.meta.deleted ? null : raw // a tombstone: a delete in progress on a store without conditional DELETE
+    return raw?.meta.deleted && !any ? null : raw // a tombstone, or a record being deleted
   }
 
   /**

@@ -1,17 +1,19 @@
 import { isS3verlessError, S3verlessError } from '../errors.js'
 import type { FieldOf, InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
-import { ModelDefinitionError, RecordNotFoundError, ValidationError } from '../model/model-errors.js'
+import { ConflictError, ModelDefinitionError, RecordNotFoundError, ValidationError } from '../model/model-errors.js'
 import { encodeValue, type IndexValue } from '../model/value-encoding.js'
+import { unquoteEtag } from '../store/etag.js'
 import { backoffDelay } from '../store/retry.js'
+import { takeBack } from './batch-rollback.js'
 import { mapLimit, sleep } from './concurrency.js'
+import { deleteWithRules, finishDelete } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
 import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
-import { deleteRecord } from './record-removal.js'
 import type { CoreOf } from './relations-ops.js'
-import { applyDeleteRules, loadRelation } from './relations-ops.js'
+import { loadRelation } from './relations-ops.js'
 import type { RepoCore } from './repo-core.js'
 import { claimHolder } from './unique-claims.js'
 import { type VerifyOptions, type VerifyReport, verifyModel } from './verify.js'
@@ -69,8 +71,13 @@ export class Repository<M extends Model> {
 
   /**
    * Creates several records after validating all of them (and their unique values among themselves):
-   * one bad input fails the whole call before anything is written. If a create fails midway, the
-   * records already created by this call are deleted again and the error is rethrown.
+   * one bad input fails the whole call before anything is written. After the first failed create no
+   * further one starts; the ones under way finish, then every record this call created is taken back
+   * (deleted only in the version it made, with compare-and-swap and without relation rules) and the
+   * first failure is rethrown. When that cannot be done completely (a record changed or gained
+   * dependents since, a delete failed, or a create's outcome is unknown) the call throws
+   * `model.batchIncomplete` instead, listing the records left (`details.kept`) and the inputs whose
+   * create may have landed (`details.unknown`).
    */
   async createMany(inputs: readonly InferCreate<M>[]): Promise<Stored<InferRecord<M>>[]> {
     if (!Array.isArray(inputs)) {
@@ -98,21 +105,18 @@ export class Repository<M extends Model> {
     }
     if (issues.length > 0) throw new ValidationError(this.model.name, issues)
     const created: (Stored<InferRecord<M>> | undefined)[] = new Array(inputs.length)
-    let failure: { error: unknown } | undefined
-    // After the first failure no further create starts; the ones under way finish, then all are undone.
-    await mapLimit(inputs, this.core.settings.concurrency, async (input, i) => {
-      if (failure) return
+    const failures: { index: number; error: unknown }[] = []
+    // After the first failure no further create starts; the ones under way finish, then all are taken back.
+    await mapLimit(inputs, this.core.settings.concurrency, async (input, index) => {
+      if (failures.length > 0) return
       try {
-        created[i] = await this.create(input)
+        created[index] = await this.create(input)
       } catch (error) {
-        failure ??= { error }
+        failures.push({ index, error })
       }
     })
-    if (failure) {
-      await Promise.allSettled(created.filter((r) => r !== undefined).map((r) => this.delete(r.id)))
-      throw failure.error
-    }
-    return created as Stored<InferRecord<M>>[]
+    if (failures.length === 0) return created as Stored<InferRecord<M>>[]
+    return takeBack(this.core, created, failures, this.coreOf)
   }
 
   /** The record, or `null`. 1 GET. @throws InvalidIdError (before any request), CorruptRecordError naming the key */
@@ -180,33 +184,29 @@ export class Repository<M extends Model> {
   }
 
   /**
-   * Deletes a record and its index entries and claims, applying relation rules (restrict is checked
-   * before anything changes). Returns false when there was no such record.
-   * @throws ConflictError (stale `ifMatch`), RestrictError
+   * Deletes a record and its index entries and claims, applying relation rules: `restrict` is
+   * checked over the whole cascade tree before anything changes; with dependents to cascade or null,
+   * the record is first marked as being deleted (from then on it reads as deleted, and the delete is
+   * finished, never undone). Returns false when there was no such record (a delete left unfinished
+   * is finished then).
+   * @throws ConflictError (stale `ifMatch`, or the record changed while being deleted), RestrictError,
+   *   DeleteIncompleteError (deleted, but some dependents remain: delete again to finish)
    */
   async delete(id: string, options: ConditionalOptions = {}): Promise<boolean> {
-    let raw: RawRecord
-    try {
-      raw = await readForWrite(this.core, id, options)
-    } catch (error) {
-      if (isS3verlessError(error, 'model.notFound')) return false
-      throw error
+    const normalized = this.core.normalizeId(id)
+    const raw = await this.core.readAny(normalized)
+    if (raw?.meta.deleted) {
+      if (raw.meta.cascade !== undefined) await finishDelete(this.core, raw, this.coreOf) // left unfinished: finish it
+      return false
     }
-    await this.deleteRaw(this.core, raw)
+    if (!raw) return false
+    if (options.ifMatch !== undefined && unquoteEtag(options.ifMatch) !== raw.etag) {
+      throw new ConflictError(this.model.name, normalized, {
+        message: `${this.model.name} ${normalized} has changed since version ${options.ifMatch}; re-read it and try again`,
+      })
+    }
+    await deleteWithRules(this.core, raw, this.coreOf)
     return true
-  }
-
-  private async deleteRaw(core: RepoCore, raw: RawRecord): Promise<void> {
-    await applyDeleteRules(core, raw.record, this.coreOf, {
-      deleteOne: (other, dependent) => this.deleteRaw(other, dependent),
-      setNull: async (other, dependent, field) => {
-        await updateRecord(other, dependent.record.id, { patch: { [field]: null } }, {}, dependent).catch(async (error) => {
-          if (!isS3verlessError(error, 'model.conflict')) throw error
-          await updateRecord(other, dependent.record.id, { patch: { [field]: null } })
-        })
-      },
-    })
-    await deleteRecord(core, raw)
   }
 
   /** Deletes records by id (bounded parallelism); returns how many existed. */
@@ -295,11 +295,11 @@ export class Repository<M extends Model> {
 
   /** Checks index entries and claims against the records; `{ repair: true }` fixes what it finds. */
   verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-    return verifyModel(this.core, options)
+    return verifyModel(this.core, options, (marked) => finishDelete(this.core, marked, this.coreOf))
   }
 
   /** Rebuilds the model's index entries and claims from its records (verify with repair). */
   reindex(options: Omit<VerifyOptions, 'repair'> = {}): Promise<VerifyReport> {
-    return verifyModel(this.core, { ...options, repair: true })
+    return verifyModel(this.core, { ...options, repair: true }, (marked) => finishDelete(this.core, marked, this.coreOf))
   }
 }

@@ -6,6 +6,7 @@ import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
 import { type EntryVersion, groupByRecord, needsEntry, removeUnneededEntries } from './index-lookup.js'
+import { isRecordObject } from './list-records.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 import { claimUnique, parseClaim, releaseJudged } from './unique-claims.js'
@@ -26,8 +27,17 @@ export interface VerifyReport {
   staleClaims: string[]
   /** Two records holding one unique value (only possible through data written outside S3verless). */
   duplicates: { field: string; value: unknown; ids: string[] }[]
-  /** Tombstones of deletes that stopped halfway (older than the lease); repair deletes them. */
+  /**
+   * Tombstones that can be removed safely: on stores that delete conditionally, where deletes leave
+   * none, those of an earlier layout (older than the lease); repair deletes them. (Where DELETE
+   * ignores If-Match, as on Ceph RGW, tombstones are how deletes work: they stay and are not listed.)
+   */
   tombstones: { key: string; etag: string }[]
+  /**
+   * Deletes that passed their commit point but stopped while applying relation rules (the record is
+   * marked as being deleted; older than the lease), by key. Repair finishes them.
+   */
+  pendingDeletes: string[]
   /** Leftovers younger than the lease: possibly a write in flight, left alone. */
   inFlight: string[]
   /** What repair changed. */
@@ -37,6 +47,7 @@ export interface VerifyReport {
     claimsAdded: number
     claimsReleased: number
     tombstonesRemoved: number
+    deletesFinished: number
   }
 }
 
@@ -75,7 +86,11 @@ function holderHoldsNow(core: RepoCore, claimKey: string, id: string): Promise<b
  * is missing and removes leftovers of crashed writes (older than the lease; younger ones may be a
  * write in flight and are only reported). Cost grows with the collection: a maintenance operation.
  */
-export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyModel(
+  core: RepoCore,
+  options: VerifyOptions = {},
+  finish?: (marked: RawRecord) => Promise<void>,
+): Promise<VerifyReport> {
   const { store, layout, model } = core
   const report: VerifyReport = {
     model: model.name,
@@ -87,14 +102,18 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     staleClaims: [],
     duplicates: [],
     tombstones: [],
+    pendingDeletes: [],
     inFlight: [],
-    repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0, tombstonesRemoved: 0 },
+    repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0, tombstonesRemoved: 0, deletesFinished: 0 },
   }
   const ids: string[] = []
+  const conditionalDelete = store.capabilities.conditionalDelete
   for await (const object of listAll(store, layout.recordPrefix)) {
     const id = layout.idOf(object.key)
-    if (id !== undefined) ids.push(id)
+    // Tombstones are told apart by size; where DELETE is not conditional they are how deletes work.
+    if (id !== undefined && isRecordObject(core, object)) ids.push(id)
   }
+  const marked: RawRecord[] = []
   let done = 0
   const records = (
     await mapLimit(ids, core.settings.concurrency, async (id) => {
@@ -104,9 +123,19 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
         if (!object) return null
         const raw = decodeRecord(model, key, object.body, object.etag)
         if (!raw.meta.deleted) return raw
-        // A tombstone left by a delete that stopped halfway (stores without conditional DELETE).
-        if (object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs) report.inFlight.push(key)
-        else report.tombstones.push({ key, etag: object.etag })
+        const young = object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs
+        if (raw.meta.cascade !== undefined) {
+          // A delete that stopped while applying relation rules (or is still at it).
+          if (young) report.inFlight.push(key)
+          else {
+            report.pendingDeletes.push(key)
+            marked.push(raw)
+          }
+        } else if (conditionalDelete) {
+          // A tombstone of an earlier layout (deletes no longer leave any where DELETE is conditional).
+          if (young) report.inFlight.push(key)
+          else report.tombstones.push({ key, etag: object.etag })
+        }
         return null
       } catch (error) {
         if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
@@ -120,7 +149,8 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   report.records = records.length
 
   const expected = new Set<string>()
-  for (const { record, meta } of records) for (const key of indexKeysOf(layout, core.plan, record, meta.ix ?? {})) expected.add(key)
+  // Judged on the values as stored: a lazy upgrade changes what readers see, not what was indexed.
+  for (const { stored, meta } of records) for (const key of indexKeysOf(layout, core.plan, stored, meta.ix ?? {})) expected.add(key)
   const existing = new Set<string>()
   const lease = core.settings.leaseMs
   const suspects: EntryVersion[] = []
@@ -143,10 +173,10 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   report.danglingIndexEntries = dangling.map((e) => e.key)
 
   const holders = new Map<string, string[]>()
-  for (const { record } of records) {
-    for (const field of claimedFields(core, record)) {
-      const key = layout.claimKey(field, encodeValue(fieldValue(record, field)))
-      holders.set(key, [...(holders.get(key) ?? []), record.id])
+  for (const { stored } of records) {
+    for (const field of claimedFields(core, stored)) {
+      const key = layout.claimKey(field, encodeValue(fieldValue(stored, field)))
+      holders.set(key, [...(holders.get(key) ?? []), stored.id])
     }
   }
   const byId = new Map(records.map((r) => [r.record.id, r]))
@@ -169,7 +199,7 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
   })
   for (const [key, ids] of holders) {
     const field = key.slice(layout.uniqueRoot.length).split('/')[0] as string
-    const first = byId.get(ids[0] as string)?.record
+    const first = byId.get(ids[0] as string)?.stored
     const value = first ? fieldValue(first, field) : null
     if (ids.length > 1) report.duplicates.push({ field, value, ids })
     else if (!claimKeys.has(key)) report.missingClaims.push({ field, value, id: ids[0] as string })
@@ -181,9 +211,7 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     // Removal re-checks the records and puts back what a write that landed meanwhile needs.
     report.repaired.indexEntriesRemoved = await removeUnneededEntries(core, dangling)
     for (const tombstone of report.tombstones) {
-      // Only a create of the same id can replace a tombstone (after it is gone). Where DELETE ignores
-      // If-Match, check it is still the same tombstone right before deleting.
-      if (!store.capabilities.conditionalDelete && (await store.get(tombstone.key))?.etag !== tombstone.etag) continue
+      // Listed only where DELETE is conditional: removed only if it is still the tombstone judged.
       await store.delete(tombstone.key, { ifMatch: tombstone.etag }).then(
         () => report.repaired.tombstonesRemoved++,
         (error) => {
@@ -193,7 +221,7 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     }
     const blocked = new Set(report.duplicates.map((d) => d.field))
     for (const missing of report.missingClaims) {
-      const record = byId.get(missing.id)?.record
+      const record = byId.get(missing.id)?.stored
       if (!record) continue
       try {
         await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id, writeToken())
@@ -206,6 +234,14 @@ export async function verifyModel(core: RepoCore, options: VerifyOptions = {}): 
     }
     for (const key of report.staleClaims) {
       if (await releaseJudged(core.claims, key, judged.get(key) as string)) report.repaired.claimsReleased++
+    }
+    for (const raw of marked) {
+      if (!finish) break
+      // Finishing applies relation rules to other models; one that still cannot finish stays reported.
+      await finish(raw).then(
+        () => report.repaired.deletesFinished++,
+        () => undefined,
+      )
     }
     // Every entry and claim the records need now exists: the declared indexes are ready for queries,
     // except unique constraints that duplicates still violate, or that records we could not read

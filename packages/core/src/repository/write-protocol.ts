@@ -9,6 +9,8 @@ import { writeToken } from './concurrency.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
 import { WriteAdditions } from './lease-guard.js'
+import { lineageAfter, metaOf, type NamedVersion } from './lineage.js'
+import { asUnknown } from './outcome.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
 import {
   type ClaimRef,
@@ -24,7 +26,7 @@ import {
 import { unstoreRecord } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
 import { renewUnique } from './unique-claims.js'
-import { writeRecord } from './write-record.js'
+import { writeObject, writeRecord } from './write-record.js'
 
 /** A record as stored: schema fields plus the server fields. */
 export type StoredRecord = Record<string, unknown> & { id: string; createdAt: Date; updatedAt: Date }
@@ -69,9 +71,8 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
   // Read (or, for a new collection, create) the index catalog before the first record lands.
   await core.catalog.ready()
   await core.catalog.require(...claimedFields(core, { ...data, id }).map((f) => `unique:${f}` as const))
-  if (chosen !== undefined && (await core.store.get(core.layout.recordKey(id))) !== null) {
-    throw new ConflictError(core.model.name, id, { message: `${core.model.name} ${id} already exists` })
-  }
+  const { named, previous } =
+    chosen !== undefined ? await namedForCreate(core, id) : { named: { absent: true as const, serverMadeId: true } }
   const record: StoredRecord = { ...data, id, createdAt: now, updatedAt: now }
   checkUniqueValues(core, record)
   const w = writeToken()
@@ -85,17 +86,19 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
     await additions.beforeRecord()
     write = core.beginWrite(id)
     phase = 'writing'
-    const meta: RecordMeta & { w: string } = { w, claims: additions.refs(), ix }
-    const etag = await writeRecord(core, record, meta, { ifNoneMatch: '*' })
+    const meta: RecordMeta & { w: string } = { w, h: lineageAfter(previous), claims: additions.refs(), ix }
+    const { etag } = await writeRecord(core, record, meta, named)
     phase = 'stored'
     try {
       await additions.afterRecord()
     } catch (error) {
       // Lost a claim (or could not put back entries) while the record was being written: take the record
-      // back, if no one changed it since.
-      if (await unstoreRecord(core, id, etag)) phase = 'adding'
+      // back, if no one changed it since; if that fails, the record stays and the outcome is not a failure.
+      if (etag !== undefined && (await unstoreRecord(core, id, etag, w))) phase = 'adding'
+      else throw asUnknown(error, core.model.name, id)
       throw error
     }
+    if (etag === undefined) return withEtag(record, supersededEtag(w))
     written = { body: encodeRecord(record, meta), etag }
     return withEtag(record, etag)
   } catch (error) {
@@ -105,6 +108,32 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
     await write?.done(written)
   }
 }
+
+/**
+ * What a create of a caller-chosen id writes over (1 GET): nothing, or a tombstone (a record deleted
+ * on a store without conditional DELETE, replaced with compare-and-swap on it). A record, or a delete
+ * still applying its relation rules, makes the id taken: nothing is written.
+ * @throws ConflictError
+ */
+async function namedForCreate(core: RepoCore, id: string): Promise<{ named: NamedVersion; previous?: RecordMeta }> {
+  const existing = await core.store.get(core.layout.recordKey(id))
+  if (existing === null) return { named: { absent: true, serverMadeId: false } }
+  const meta = metaOf(existing)
+  if (meta?.deleted === true && meta.cascade === undefined) {
+    return { named: { etag: existing.etag, ...(meta.w !== undefined ? { token: meta.w } : {}) }, previous: meta }
+  }
+  const message =
+    meta?.deleted === true
+      ? `${core.model.name} ${id} is being deleted (its relation rules are being applied); try again once that is done`
+      : `${core.model.name} ${id} already exists`
+  throw new ConflictError(core.model.name, id, { message })
+}
+
+/**
+ * The `$etag` returned by a write that landed but whose version had already been replaced when its
+ * lost answer was settled: it matches no stored version, so an `ifMatch` on it is a conflict.
+ */
+export const supersededEtag = (w: string) => `superseded.${w}`
 
 /** Options of update, replace and delete. */
 export interface ConditionalOptions {
@@ -142,17 +171,19 @@ async function restorePrevious(
   previous: RawRecord,
   released: Record<string, ClaimRef | undefined>,
   entries: readonly string[],
-  etag: string,
+  ours: { etag: string; w: string },
 ): Promise<boolean> {
-  const record = previous.record
+  const stored = previous.stored // the version as it was stored (its claims and entries are for these values)
   const claims = { ...(previous.meta.claims ?? {}) }
   try {
     for (const [field, ref] of Object.entries(released)) {
       if (!ref) continue
       const w = ref.w ?? writeToken()
-      claims[field] = { e: await renewUnique(core.claims, field, fieldValue(record, field), record.id, w, ref.e), w }
+      claims[field] = { e: await renewUnique(core.claims, field, fieldValue(stored, field), stored.id, w, ref.e), w }
     }
-    await writeRecord(core, record, { ...previous.meta, claims, w: writeToken() }, { ifMatch: etag })
+    const w = writeToken()
+    const meta: RecordMeta = { ...previous.meta, claims, w, h: lineageAfter({ w: ours.w, h: lineageAfter(previous.meta) }) }
+    await writeObject(core, stored.id, encodeRecord(stored, meta), w, { etag: ours.etag, token: ours.w })
     // A reader may have judged the previous version's entries unneeded meanwhile: put them back with a
     // new body, so a removal judged on the old version fails or comes before this.
     await writeEntries(core, entries, true).catch(() => undefined)
@@ -188,11 +219,14 @@ export async function updateRecord(
   change: { patch: Record<string, unknown> } | { replace: Record<string, unknown> },
   options: ConditionalOptions = {},
   raw?: RawRecord,
+  extra: { stamp?: RecordMeta['m'] } = {},
 ): Promise<StoredRecord & { $etag: string }> {
   const given = 'patch' in change ? change.patch : change.replace
   checkInputObject(core.model, given) // before any request
   const current = raw ?? (await readForWrite(core, id, options))
-  const before = current.record
+  // The record as callers see it (upgraded to the model's version) is what a patch applies to; the
+  // record as stored is what its index entries and claims were written for, so the diff starts there.
+  const { record: before, stored } = current
   refuseServerFields(core.model, given, false, before)
   const fields =
     'patch' in change ? { ...withoutServerFields(before), ...withoutServerFields(change.patch) } : withoutServerFields(change.replace)
@@ -201,16 +235,16 @@ export async function updateRecord(
   checkUniqueValues(core, next)
   const w = writeToken()
   const beforeIx = current.meta.ix ?? {}
-  const ix = nextTokens(core.plan, before, beforeIx, next, w)
-  const diff = indexDiff(core.layout, core.plan, { record: before, tokens: beforeIx }, { record: next, tokens: ix })
-  const changed = core.model.unique.filter((f) => encodeValue(fieldValue(before, f)) !== encodeValue(fieldValue(next, f)))
+  const ix = nextTokens(core.plan, stored, beforeIx, next, w)
+  const diff = indexDiff(core.layout, core.plan, { record: stored, tokens: beforeIx }, { record: next, tokens: ix })
+  const changed = core.model.unique.filter((f) => encodeValue(fieldValue(stored, f)) !== encodeValue(fieldValue(next, f)))
   const toClaim = claimedFields(core, next, changed)
   await core.catalog.require(...toClaim.map((f) => `unique:${f}` as const))
   const kept = heldRefs(
     current.meta,
     core.model.unique.filter((f) => !changed.includes(f) && current.meta.claims?.[f] !== undefined),
   ) as Record<string, ClaimRef>
-  const released = heldRefs(current.meta, claimedFields(core, before, changed))
+  const released = heldRefs(current.meta, claimedFields(core, stored, changed))
   const rel = releasedTokens(current.meta, changed, released)
   const additions = new WriteAdditions(core, next, w)
   let phase: Phase = 'adding'
@@ -221,18 +255,29 @@ export async function updateRecord(
     await additions.beforeRecord()
     write = core.beginWrite(before.id)
     phase = 'writing'
-    const meta: RecordMeta & { w: string } = { w, claims: { ...kept, ...additions.refs() }, ix, ...(rel ? { rel } : {}) }
-    const etag = await writeRecord(core, next, meta, { ifMatch: current.etag })
+    const meta: RecordMeta & { w: string } = {
+      w,
+      h: lineageAfter(current.meta),
+      claims: { ...kept, ...additions.refs() },
+      ix,
+      ...(rel ? { rel } : {}),
+      ...(extra.stamp ? { m: extra.stamp } : current.meta.m ? { m: current.meta.m } : {}),
+    }
+    const named = { etag: current.etag, ...(current.meta.w !== undefined ? { token: current.meta.w } : {}) }
+    const { etag } = await writeRecord(core, next, meta, named)
     phase = 'stored'
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a new claim (or could not put back new entries) while writing: put the previous version back.
-      if (await restorePrevious(core, current, released, diff.remove, etag)) phase = 'adding'
+      // Lost a new claim (or could not put back new entries) while writing: put the previous version
+      // back; if that fails, the new version stays and the outcome is not a failure.
+      if (etag !== undefined && (await restorePrevious(core, current, released, diff.remove, { etag, w }))) phase = 'adding'
+      else throw asUnknown(error, core.model.name, before.id)
       throw error
     }
     // Past the commit point: the previous version's entries and claims go, in parallel.
-    await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, before, released)])
+    await Promise.allSettled([removeEntries(core, diff.remove), releaseAll(core, stored, released)])
+    if (etag === undefined) return withEtag(next, supersededEtag(w))
     written = { body: encodeRecord(next, meta), etag }
     return withEtag(next, etag)
   } catch (error) {

@@ -52,7 +52,11 @@ async function assertRepairs(env: Awaited<ReturnType<typeof crashable>>) {
     inFlight: [],
     tombstones: [],
   })
-  expect(env.memory.keys().filter((k) => k.startsWith('s3verless-data/products/'))).toHaveLength(clean.records)
+  // Where DELETE is not conditional, a delete leaves a small tombstone (never counted or listed).
+  const objects = env.memory.keys().filter((k) => k.startsWith('s3verless-data/products/'))
+  const tombstones = await Promise.all(objects.map(async (k) => (await env.memory.get(k))!.body.length < 100))
+  expect(objects.length - tombstones.filter(Boolean).length).toBe(clean.records)
+  expect(await env.products.count()).toBe(clean.records)
   return report
 }
 

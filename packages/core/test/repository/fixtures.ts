@@ -26,10 +26,12 @@ export const Book = defineModel(z.object({ title: z.string(), authorId: z.string
 
 /** A fresh database on an instrumented memory store (counts requests). */
 export function setup(options: { leaseMs?: number; now?: () => number; conditionalDelete?: boolean } = {}) {
-  const memory = memoryStore(options.now ? { now: options.now } : {})
   // Like Ceph RGW, a store may ignore conditional DELETE: the repository then deletes through a tombstone.
-  const base = options.conditionalDelete === false ? { ...memory, capabilities: { conditionalDelete: false } } : memory
-  const store = instrumentStore(base)
+  const memory = memoryStore({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.conditionalDelete === false ? { conditionalDelete: false } : {}),
+  })
+  const store = instrumentStore(memory)
   const db = createDatabase({
     store,
     models: [Product, Author, Book],

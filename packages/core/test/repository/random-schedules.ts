@@ -127,7 +127,8 @@ const describeOp = (op: Timed) => {
 
 /** The errors the API documents for these operations under concurrency and store faults. */
 const tolerated = (e: unknown) =>
-  isS3verlessError(e) && (['model.unique', 'model.conflict', 'model.notFound'].includes(e.code) || e.code.startsWith('store.'))
+  isS3verlessError(e) &&
+  (['model.unique', 'model.conflict', 'model.notFound', 'model.batchIncomplete'].includes(e.code) || e.code.startsWith('store.'))
 
 /** Puts random latency, stalls, lost answers and failed requests on a client's requests. */
 function disturb(c: Client, rng: () => number, o: ScheduleOptions) {

@@ -48,9 +48,13 @@ describe('write protocol details', () => {
       expect(await env.products.delete(p.id)).toBe(true)
       expect(tracker.peak()).toBeGreaterThanOrEqual(2)
       expect(await env.products.findBy('sku', 'D-1')).toBeNull()
-      // Only a released marker may stay where the store cannot delete conditionally.
-      expect(env.memory.keys().filter((k) => !k.includes('_meta/') && !CLAIM.test(k))).toEqual([])
+      // Only a released claim marker and the record's tombstone may stay where the store cannot delete conditionally.
+      const left = env.memory.keys().filter((k) => !k.includes('_meta/') && !CLAIM.test(k))
+      expect(left).toEqual(conditionalDelete ? [] : [`s3verless-data/products/${p.id}.json`])
+      expect(await env.products.count()).toBe(0)
       expect(await env.products.create(lamp({ sku: 'D-1' }))).toMatchObject({ sku: 'D-1' })
+      // A create of the same id replaces the tombstone.
+      expect(await env.products.create({ ...lamp({ sku: 'D-2' }), id: p.id })).toMatchObject({ id: p.id, sku: 'D-2' })
     }
   })
 

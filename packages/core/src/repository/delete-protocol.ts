@@ -1,0 +1,198 @@
+import { isS3verlessError, S3verlessError } from '../errors.js'
+import { RestrictError } from '../model/model-errors.js'
+import type { DependentRule } from '../model/registry.js'
+import { mapLimit, writeToken } from './concurrency.js'
+import { fieldValue } from './index-entries.js'
+import { findByIndex } from './index-lookup.js'
+import { lineageAfter } from './lineage.js'
+import { isOutcomeUnknown } from './outcome.js'
+import { encodeRecord, type RawRecord, type RecordMeta } from './record-codec.js'
+import { deleteRecord, removeHoldings, removeRecordObject } from './record-removal.js'
+import type { CoreOf } from './relations-ops.js'
+import type { RepoCore } from './repo-core.js'
+import { updateRecord } from './write-protocol.js'
+import { writeObject } from './write-record.js'
+
+/**
+ * Deleting a record whose model has relation rules (DESIGN.md §5, relations):
+ * 1. **Plan**: find the dependents of every rule through the foreign-key indexes, following
+ *    `cascade` down the whole tree; a `restrict` rule with dependents anywhere in it refuses the
+ *    delete before anything is written (`model.restricted`).
+ * 2. **Commit**: with dependents to touch, the record is first marked as being deleted
+ *    (compare-and-swap to a version with `_s3v.deleted` and `_s3v.cascade`): from then on readers
+ *    treat it as deleted and the delete is finished, never undone. Without dependents it is deleted
+ *    at once, as any record.
+ * 3. **Finish**: each rule's dependents are found again and cascaded (each with this same protocol)
+ *    or set to null (only while the foreign key still names the record); then the marked record is
+ *    removed with its index entries and claims. A delete that stops here (a fault, a crash, a
+ *    dependent that must not be deleted) is finished by the next `delete` of the same id or by
+ *    `verify({ repair: true })`; the call reports it with `model.deleteIncomplete`.
+ * Requests beyond a plain delete: the plan's LISTs and GETs, 1 PUT for the mark, and the
+ * dependents' own writes.
+ * @throws RestrictError (nothing written); ConflictError when the record changed before the mark
+ *   (nothing written); DeleteIncompleteError once committed but not finished.
+ */
+export async function deleteWithRules(core: RepoCore, raw: RawRecord, coreOf: CoreOf): Promise<void> {
+  const planned = await planDependents(core, raw.record, coreOf, new Set([visitKey(core, raw.record.id)]))
+  if (![...planned.values()].some((dependents) => dependents.length > 0)) return deleteRecord(core, raw)
+  const marked = await markDeleting(core, raw)
+  if (marked) await finishDelete(core, marked, coreOf, planned)
+}
+
+/** The dependents each acting rule found (restrict rules have none: they refused otherwise). */
+type Planned = Map<DependentRule, RawRecord[]>
+
+/** The relation rules that act when a record of `core`'s model is deleted. */
+const actingRules = (core: RepoCore): readonly DependentRule[] =>
+  core.settings.registry.dependents(core.model).filter((r) => r.onDelete !== 'doNothing')
+
+const visitKey = (core: RepoCore, id: string) => `${core.model.name}/${id}`
+
+/** The dependents of one rule, read fresh. */
+async function dependentsOf(rule: DependentRule, id: string, coreOf: CoreOf): Promise<RawRecord[]> {
+  const other = coreOf(rule.model)
+  await other.catalog.require(`asc:${rule.foreignKey}`)
+  return findByIndex(other, rule.foreignKey, id, { fresh: true })
+}
+
+/**
+ * Walks the dependents of `record` (cascades down the whole tree) and refuses the delete when a
+ * `restrict` rule has dependents anywhere in it. Returns the record's own dependents by rule.
+ * @throws RestrictError naming the record and relation that refuse it.
+ */
+async function planDependents(core: RepoCore, record: RawRecord['record'], coreOf: CoreOf, visited: Set<string>): Promise<Planned> {
+  const rules = actingRules(core)
+  if (rules.length === 0) return new Map()
+  const found = await Promise.all(rules.map(async (rule) => ({ rule, dependents: await dependentsOf(rule, record.id, coreOf) })))
+  for (const { rule, dependents } of found) {
+    if (rule.onDelete === 'restrict' && dependents.length > 0)
+      throw new RestrictError(core.model.name, record.id, rule.via, rule.model.name)
+  }
+  for (const { rule, dependents } of found) {
+    if (rule.onDelete !== 'cascade') continue
+    const other = coreOf(rule.model)
+    for (const dependent of dependents) {
+      const key = visitKey(other, dependent.record.id)
+      if (visited.has(key)) continue
+      visited.add(key)
+      await planDependents(other, dependent.record, coreOf, visited)
+    }
+  }
+  return new Map(found.filter(({ rule }) => rule.onDelete !== 'restrict').map(({ rule, dependents }) => [rule, dependents]))
+}
+
+/**
+ * Marks a record as being deleted: the commit point of a delete with dependents. The marked version
+ * keeps the record as stored (so whoever finishes knows its entries and claims), reads as deleted.
+ * Returns it, or `null` when it was already finished by someone else by the time a lost answer was settled.
+ */
+async function markDeleting(core: RepoCore, raw: RawRecord): Promise<RawRecord | null> {
+  const w = writeToken()
+  const meta: RecordMeta = { ...raw.meta, deleted: true, cascade: { w, at: new Date().toISOString() }, w, h: lineageAfter(raw.meta) }
+  const write = core.beginWrite(raw.record.id)
+  try {
+    const named = { etag: raw.etag, ...(raw.meta.w !== undefined ? { token: raw.meta.w } : {}) }
+    const { etag } = await writeObject(core, raw.record.id, encodeRecord(raw.stored, meta), w, named)
+    if (etag !== undefined) return { ...raw, meta, etag }
+    const now = await core.readAny(raw.record.id)
+    return now?.meta.cascade !== undefined ? now : null
+  } finally {
+    await write.done()
+  }
+}
+
+/**
+ * Finishes a delete whose record is marked (see {@link deleteWithRules}): cascades and nulls the
+ * dependents (those `planned` just before the mark, or else found now), then removes the record.
+ * Safe to run by several callers at once (each step is conditional, and re-checks that a dependent
+ * still points at the record). @throws DeleteIncompleteError when a dependent could not be dealt
+ * with (the mark stays).
+ */
+export async function finishDelete(core: RepoCore, marked: RawRecord, coreOf: CoreOf, planned?: Planned): Promise<void> {
+  const id = marked.record.id
+  const failures: unknown[] = []
+  for (const rule of actingRules(core)) {
+    if (rule.onDelete === 'restrict') continue // checked before the commit point; one created since is not held back
+    let dependents: RawRecord[]
+    try {
+      dependents = planned?.get(rule) ?? (await dependentsOf(rule, id, coreOf))
+    } catch (error) {
+      failures.push(error)
+      continue
+    }
+    const other = coreOf(rule.model)
+    await mapLimit(dependents, core.settings.concurrency, async (dependent) => {
+      try {
+        if (rule.onDelete === 'cascade') await cascadeTo(other, dependent, rule.foreignKey, id, coreOf)
+        else await nullForeignKey(other, dependent, rule.foreignKey, id)
+      } catch (error) {
+        failures.push(error)
+      }
+    })
+  }
+  if (failures.length > 0) throw new DeleteIncompleteError(core.model.name, id, failures)
+  const write = core.beginWrite(id)
+  try {
+    await removeRecordObject(core, id, { etag: marked.etag, w: marked.meta.w }).catch(async (error) => {
+      // Finished meanwhile by someone else (the mark is gone or a tombstone): nothing left to do here.
+      if (isS3verlessError(error, 'model.conflict') && (await core.readAny(id))?.meta.cascade === undefined) return
+      throw new DeleteIncompleteError(core.model.name, id, [error])
+    })
+    await removeHoldings(core, marked)
+  } finally {
+    await write.done()
+  }
+}
+
+/** Deletes a dependent (with its own rules), unless it no longer points at the parent. */
+async function cascadeTo(other: RepoCore, dependent: RawRecord, foreignKey: string, parentId: string, coreOf: CoreOf): Promise<void> {
+  let current: RawRecord | null = dependent
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!current || fieldValue(current.record, foreignKey) !== parentId) return // moved to another parent, or gone
+    try {
+      await deleteWithRules(other, current, coreOf)
+      return
+    } catch (error) {
+      if (!isS3verlessError(error, 'model.conflict')) throw error
+    }
+    current = await other.readFresh(dependent.record.id)
+  }
+  throw new S3verlessError('model.conflict', `${other.model.name} ${dependent.record.id} kept changing while its parent was being deleted`)
+}
+
+/** Sets a dependent's foreign key to null, only while it still names the parent. */
+async function nullForeignKey(other: RepoCore, dependent: RawRecord, foreignKey: string, parentId: string): Promise<void> {
+  let current: RawRecord | null = dependent
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!current || fieldValue(current.record, foreignKey) !== parentId) return // moved to another parent, or gone
+    try {
+      await updateRecord(other, current.record.id, { patch: { [foreignKey]: null } }, {}, current)
+      return
+    } catch (error) {
+      if (!isS3verlessError(error, 'model.conflict')) throw error
+    }
+    current = await other.readFresh(dependent.record.id)
+  }
+  throw new S3verlessError('model.conflict', `${other.model.name} ${dependent.record.id} kept changing while its parent was being deleted`)
+}
+
+/**
+ * A delete passed its commit point (the record reads as deleted) but could not finish applying its
+ * relation rules: some dependents are still there. Nothing is undone; `delete(id)` again, or
+ * `verify({ repair: true })`, finishes it. `details.outcome` is `'partial'` (`'unknown'` when a
+ * dependent's own write had an unknown outcome); `details.causes` lists the codes of what stopped it.
+ */
+export class DeleteIncompleteError extends S3verlessError {
+  constructor(model: string, id: string, causes: readonly unknown[]) {
+    const codes = causes.map((c) => (isS3verlessError(c) ? c.code : c instanceof Error ? c.message : String(c)))
+    const first = causes[0]
+    super(
+      'model.deleteIncomplete',
+      `${model} ${id} is deleted, but applying its relation rules stopped (${[...new Set(codes)].join(', ')}): some dependents remain; delete it again or run verify({ repair: true }) to finish`,
+      {
+        cause: first,
+        details: { model, id, outcome: causes.some(isOutcomeUnknown) ? 'unknown' : 'partial', causes: codes },
+      },
+    )
+  }
+}
