@@ -91,7 +91,12 @@ export class IndexCatalog {
     const current = await this.store.get(this.key)
     if (current) return this.#remember(new Set(parse(current.body)))
     const page = await this.store.list(this.recordPrefix, { limit: 1 })
-    if (page.objects.length > 0) return this.#remember(new Set()) // data from before the catalog: reindex first
+    if (page.objects.length > 0) {
+      // Records exist. Every write makes the catalog before its first record, so a catalog made since
+      // our first look is theirs; only without one are they data from before catalogs: reindex first.
+      const made = await this.store.get(this.key)
+      return this.#remember(new Set(made ? parse(made.body) : []))
+    }
     try {
       await this.store.put(this.key, JSON.stringify({ version: 1, ready: [...this.declared].sort() }), { ifNoneMatch: '*' })
       return this.#remember(new Set(this.declared))

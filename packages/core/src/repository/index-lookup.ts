@@ -1,8 +1,9 @@
 import { isS3verlessError } from '../errors.js'
 import { encodeValue, type IndexValue } from '../model/value-encoding.js'
+import { backoffDelay } from '../store/retry.js'
 import { deleteAll } from '../store/store-helpers.js'
 import type { ListedObject } from '../store/types.js'
-import { mapLimit } from './concurrency.js'
+import { mapLimit, sleep } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
 import type { RawRecord } from './record-codec.js'
@@ -127,11 +128,24 @@ export async function removeUnneededEntries(core: RepoCore, entries: readonly En
   const back: string[] = []
   const named = [...groupByRecord(core, entries)].filter(([id]) => id !== '')
   await mapLimit(named, core.settings.concurrency, async ([id, ofId]) => {
-    const raw = await core.readFresh(id).catch(() => null)
-    if (raw) back.push(...ofId.filter((e) => needsEntry(core, raw, e.key)).map((e) => e.key))
+    const raw = await retrying(() => core.readFresh(id)).catch(() => undefined)
+    // A record that cannot be read now may need them: put them back (an extra is harmless, a gap is not).
+    back.push(...ofId.filter((e) => raw === undefined || (raw !== null && needsEntry(core, raw, e.key))).map((e) => e.key))
   })
-  await writeEntries(core, back, true)
+  await retrying(() => writeEntries(core, back, true))
   return removed - back.length
+}
+
+/** Runs `fn`, trying again twice after a failure (for the steps that must not be skipped). */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (attempt >= 2 || isS3verlessError(error, 'model.corrupt')) throw error
+    }
+    await sleep(backoffDelay(attempt, { baseDelayMs: 20, maxDelayMs: 500 }))
+  }
 }
 
 /** Index entries grouped by the record id their keys name (`''` for a key that names none). */

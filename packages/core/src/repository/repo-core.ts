@@ -145,12 +145,16 @@ export class RepoCore {
     return { generation: this.#generation, writing: this.#writing }
   }
 
-  /** Whether record `id` exists and holds `field` with the encoded value; an unreadable record counts as holding it. */
+  /**
+   * Whether record `id` exists and holds `field` with the encoded value as stored (claims are for
+   * stored values: a lazy upgrade that changes the value changes it for readers, not for claims until
+   * the record is written again); an unreadable record counts as holding it.
+   */
   async holds(id: string, field: string, encoded: string): Promise<boolean> {
     if (!isUuid(id)) return false
     try {
       const raw = await this.readFresh(id) // a claim may be taken over on this answer: never a stale one
-      return raw !== null && encodeValue(fieldValue(raw.record, field)) === encoded
+      return raw !== null && encodeValue(fieldValue(raw.stored, field)) === encoded
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) return true
       throw error

@@ -1,4 +1,3 @@
-import { isS3verlessError } from '../errors.js'
 import { SERVER_FIELDS } from '../model/define-model.js'
 import { uuidv7 } from '../model/ids.js'
 import { ConflictError, RecordNotFoundError } from '../model/model-errors.js'
@@ -8,9 +7,9 @@ import { claimedFields, claimRef, releaseAll } from './claim-set.js'
 import { writeToken } from './concurrency.js'
 import { removeEntries, writeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
-import { WriteAdditions } from './lease-guard.js'
+import { EntriesNotRestored, WriteAdditions } from './lease-guard.js'
 import { lineageAfter, metaOf, type NamedVersion } from './lineage.js'
-import { asUnknown } from './outcome.js'
+import { asUnknown, isOutcomeUnknown, outcomeOf } from './outcome.js'
 import type { CachedRecord, RecordWrite } from './record-cache.js'
 import {
   type ClaimRef,
@@ -25,7 +24,7 @@ import {
 } from './record-codec.js'
 import { unstoreRecord } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
-import { renewUnique } from './unique-claims.js'
+import { claimUnique, renewUnique } from './unique-claims.js'
 import { writeObject, writeRecord } from './write-record.js'
 
 /** A record as stored: schema fields plus the server fields. */
@@ -46,10 +45,15 @@ function checkUniqueValues(core: RepoCore, record: StoredRecord): void {
  */
 type Phase = 'adding' | 'writing' | 'stored'
 
-/** Undoes what a failed write added, unless its record may have landed (then they are only extras). */
+/**
+ * Undoes what a failed write added, unless its record may have landed (then they are only extras);
+ * when the record write's outcome is unknown, keeps them fresh for the while it may still land.
+ */
 async function undoUnlessStored(additions: WriteAdditions, phase: Phase, error: unknown): Promise<void> {
-  const refused = phase === 'adding' || (phase === 'writing' && isS3verlessError(error, 'model.conflict'))
+  // A record write that failed for certain (a lost race, or refused by the store) stored nothing.
+  const refused = phase === 'adding' || (phase === 'writing' && outcomeOf(error) === 'failed')
   if (refused) await additions.undo()
+  else if (phase === 'writing' && isOutcomeUnknown(error)) await additions.afterUnknown()
 }
 
 /**
@@ -92,10 +96,14 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a claim (or could not put back entries) while the record was being written: take the record
-      // back, if no one changed it since; if that fails, the record stays and the outcome is not a failure.
-      if (etag !== undefined && (await unstoreRecord(core, id, etag, w))) phase = 'adding'
-      else throw asUnknown(error, core.model.name, id)
+      // Lost a claim while the record was being written: take the record back, if no one changed it
+      // since; if that fails (or the entries could not be put back), the record stays: not a failure.
+      const lostClaim = !(error instanceof EntriesNotRestored)
+      if (etag !== undefined && lostClaim && (await unstoreRecord(core, id, etag, w))) phase = 'adding'
+      else {
+        if (lostClaim) await reclaimLost(core, record)
+        throw asUnknown(error, core.model.name, id)
+      }
       throw error
     }
     if (etag === undefined) return withEtag(record, supersededEtag(w))
@@ -134,6 +142,19 @@ async function namedForCreate(core: RepoCore, id: string): Promise<{ named: Name
  * lost answer was settled: it matches no stored version, so an `ifMatch` on it is a conflict.
  */
 export const supersededEtag = (w: string) => `superseded.${w}`
+
+/**
+ * A write stored its record, then found a claim it made released or taken over (it landed later than
+ * its lease allowed), and could not take the record back because another write built on it: the
+ * value stays on the record. Claims it again for the record where it is free (released, or judged
+ * abandoned meanwhile), so no other record can take it; where another record holds it, the duplicate
+ * stays for a person to resolve (`verify()` reports it). Best effort: failures are left to `verify`.
+ */
+async function reclaimLost(core: RepoCore, record: StoredRecord): Promise<void> {
+  await Promise.allSettled(
+    claimedFields(core, record).map((f) => claimUnique(core.claims, f, fieldValue(record, f), record.id, writeToken())),
+  )
+}
 
 /** Options of update, replace and delete. */
 export interface ConditionalOptions {
@@ -269,10 +290,14 @@ export async function updateRecord(
     try {
       await additions.afterRecord()
     } catch (error) {
-      // Lost a new claim (or could not put back new entries) while writing: put the previous version
-      // back; if that fails, the new version stays and the outcome is not a failure.
-      if (etag !== undefined && (await restorePrevious(core, current, released, diff.remove, { etag, w }))) phase = 'adding'
-      else throw asUnknown(error, core.model.name, before.id)
+      // Lost a new claim while writing: put the previous version back; if that fails (or the entries
+      // could not be put back), the new version stays and the outcome is not a failure.
+      const lostClaim = !(error instanceof EntriesNotRestored)
+      if (etag !== undefined && lostClaim && (await restorePrevious(core, current, released, diff.remove, { etag, w }))) phase = 'adding'
+      else {
+        if (lostClaim) await reclaimLost(core, next)
+        throw asUnknown(error, core.model.name, before.id)
+      }
       throw error
     }
     // Past the commit point: the previous version's entries and claims go, in parallel.

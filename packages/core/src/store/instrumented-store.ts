@@ -23,6 +23,11 @@ export interface FaultRule {
   /** Perform the request, then fail as if the answer was lost (default false: fail before). */
   afterRequest?: boolean
   /**
+   * With `afterRequest`: the caller learns of the lost answer this many milliseconds after the
+   * request was performed (a timeout), while others may already build on what it wrote.
+   */
+  noticedAfterMs?: number
+  /**
    * A timeout whose request is still on its way: the caller gets `error` at once, and the request
    * reaches the store this many milliseconds later (its own answer is dropped). Needs `error`.
    */
@@ -91,6 +96,7 @@ export const instrumentStore = (inner: ObjectStore, options: InstrumentOptions =
     if (options.record) entries.push({ op, key: keys[0] ?? '' })
     const delay = typeof latency === 'function' ? latency(op, keys[0] ?? '') : (latency ?? 0)
     let failAfter: (() => Error) | undefined
+    let noticed = 0
     let late: { ms: number; error: () => Error } | undefined
     let stall = 0
     for (const rule of rules) {
@@ -103,8 +109,10 @@ export const instrumentStore = (inner: ObjectStore, options: InstrumentOptions =
       if (rule.error) {
         const error = rule.error
         if (rule.lateMs !== undefined) late = { ms: rule.lateMs, error }
-        else if (rule.afterRequest) failAfter = error
-        else {
+        else if (rule.afterRequest) {
+          failAfter = error
+          noticed = Math.max(noticed, rule.noticedAfterMs ?? 0)
+        } else {
           if (delay + stall > 0) await sleep(delay + stall)
           throw error()
         }
@@ -120,7 +128,10 @@ export const instrumentStore = (inner: ObjectStore, options: InstrumentOptions =
     }
     if (delay + stall > 0) await sleep(delay + stall)
     const result = await run()
-    if (failAfter) throw failAfter()
+    if (failAfter) {
+      if (noticed > 0) await sleep(noticed)
+      throw failAfter()
+    }
     return result
   }
 
