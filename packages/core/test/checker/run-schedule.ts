@@ -1,0 +1,353 @@
+import { isS3verlessError, type ObjectStore, outcomeOf, Unavailable } from '../../src/index.js'
+import { type Ledger, type OpRecord, settleAndCheck } from './invariants.js'
+import { between, CHOSEN_IDS, describeOp, mulberry32, type Op, randomOp, replacement, shortenIds, type Timed } from './schedule.js'
+import { type Client, clientOf, legacyProducts } from './world.js'
+
+/** How a schedule stresses the store. */
+export interface ScheduleOptions {
+  seed: number
+  /** A store for this schedule alone, or a shared bucket with `basePath` as its own namespace. */
+  store: ObjectStore
+  basePath?: string
+  leaseMs: number
+  /** Per-request latency, uniformly 0–max ms. */
+  maxLatencyMs: number
+  /** Chance that a request stalls instead, for `stallMs` (make it longer than the lease). */
+  stallChance: number
+  stallMs: readonly [number, number]
+  /** Chance that a request is performed but its answer lost (`store.unavailable`); the same chance again that the loss is noticed only `lateMs` later. */
+  lostAnswerChance: number
+  /** Chance that a request times out while still on its way: it reaches the store `lateMs` later. */
+  lateChance: number
+  lateMs: number
+  /** Chance that a request fails before reaching the store. */
+  failChance: number
+  /** Operations per schedule (default 5–10). */
+  ops?: readonly [number, number]
+  /** Keep a trace of the schedule for the report (default false). */
+  trace?: boolean
+}
+
+/** A broken promise a user would notice. */
+export interface Violation {
+  invariant: string
+  detail: string
+}
+
+/** What one schedule did and broke. */
+export interface ScheduleOutcome {
+  seed: number
+  schedule: string[]
+  violations: Violation[]
+  /** What each operation reported, as `kind outcome[ code]` (for the statistics of a run). */
+  reported: string[]
+  trace?: string[]
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const unavailable = (what: string) => new Unavailable('injected', undefined, { message: what })
+
+/** The errors the API documents for these operations under concurrency and store faults. */
+const DOCUMENTED = new Set([
+  'model.unique',
+  'model.conflict',
+  'model.notFound',
+  'model.restricted',
+  'model.batchIncomplete',
+  'model.deleteIncomplete',
+])
+const documented = (e: unknown) => isS3verlessError(e) && (DOCUMENTED.has(e.code) || e.code.startsWith('store.'))
+
+/** Puts random latency, stalls, lost answers, late requests and failed requests on a client's requests. */
+function disturb(c: Client, chaos: () => number, o: ScheduleOptions) {
+  const [stallLo, stallHi] = o.stallMs
+  c.store.setLatency(() => (chaos() < o.stallChance ? stallLo + chaos() * (stallHi - stallLo) : chaos() * o.maxLatencyMs))
+  const always = Number.POSITIVE_INFINITY
+  c.store.injectFault({ key: () => chaos() < o.failChance, error: () => unavailable('injected: request failed'), times: always })
+  c.store.injectFault({
+    key: () => chaos() < o.lostAnswerChance,
+    afterRequest: true,
+    error: () => unavailable('injected: answer lost'),
+    times: always,
+  })
+  // A lost answer noticed late (a timeout): others may build on the write before its writer looks.
+  c.store.injectFault({
+    key: () => chaos() < o.lostAnswerChance,
+    afterRequest: true,
+    noticedAfterMs: o.lateMs,
+    error: () => unavailable('injected: timeout after the request landed'),
+    times: always,
+  })
+  c.store.injectFault({ key: () => chaos() < o.lateChance, lateMs: o.lateMs, error: () => unavailable('injected: timeout'), times: always })
+}
+
+/**
+ * Runs one random schedule: a few products (two written by version 1 of the model), a shelf tree,
+ * then 5–10 concurrent operations from two clients (random start within one lease) under latency,
+ * stalls past the lease, lost answers, late requests and failures. Once all have settled, faults are
+ * cleared and the checker waits past the longest stall, late request and the lease; then
+ * `settleAndCheck` finishes what may legitimately be unfinished and checks the invariants.
+ */
+export async function runSchedule(o: ScheduleOptions): Promise<ScheduleOutcome> {
+  const rng = mulberry32(o.seed)
+  const chaos = mulberry32(o.seed ^ 0x5bd1e995) // consumed per request, so timing does not shift the schedule
+  const opts = { leaseMs: o.leaseMs, ...(o.basePath !== undefined ? { basePath: o.basePath } : {}) }
+  const trace: string[] = []
+  const started = performance.now()
+  const note = (line: string) => o.trace && trace.push(`${Math.round(performance.now() - started)}ms ${line}`)
+  const clients = [0, 1].map((i) => clientOf(o.store, { ...opts, listen: (op, key) => note(`client${i} ${op} ${key}`) }))
+  const [first] = clients as [Client, Client]
+
+  // The world before the schedule: two products written by version 1, one by version 2, and a shelf tree.
+  const legacy = legacyProducts(o.store, opts)
+  const initialProducts = [
+    (await legacy.create({ name: 'old-a', sku: 'a', category: 'x', price: 1 })).id,
+    (await legacy.create({ name: 'old-b', sku: 'b', category: 'y', price: 2 })).id,
+    (await first.products.create({ name: 'new-c', sku: 'C', category: 'X', price: 1 })).id,
+  ]
+  const shelves = [
+    (await first.shelves.create({ name: 'S0' })).id, // never deleted: books, reviews and notes are only created or moved under S0/P0
+    (await first.shelves.create({ name: 'S1' })).id,
+    (await first.shelves.create({ name: 'S2' })).id,
+  ]
+  const permanentBook = (await first.books.create({ title: 'P0', shelfId: shelves[0] as string })).id
+  const books = [
+    (await first.books.create({ title: 'B1', shelfId: shelves[1] as string })).id,
+    (await first.books.create({ title: 'B2', shelfId: shelves[1] as string })).id,
+    (await first.books.create({ title: 'B3', shelfId: shelves[2] as string })).id,
+  ]
+  const reviews: string[] = []
+  for (const book of books) if (rng() < 0.35) reviews.push((await first.reviews.create({ text: 'r', bookId: book })).id)
+  const notes = [
+    (await first.notes.create({ text: 'N1', shelfId: shelves[1] as string })).id,
+    (await first.notes.create({ text: 'N2', shelfId: shelves[2] as string })).id,
+    (await first.notes.create({ text: 'N3', shelfId: shelves[0] as string })).id,
+  ]
+
+  const count = between(rng, o.ops ?? [5, 10])
+  const hot = rng() < 0.3 // a third of the schedules hammer one record
+  const ops: Timed[] = Array.from({ length: count }, (_, n) => {
+    const tag = `t${o.seed}-${n}`
+    return { ...randomOp(rng, initialProducts.length, tag, hot), at: Math.floor(rng() * o.leaseMs), client: Math.floor(rng() * 2), n, tag }
+  }).sort((a, b) => a.at - b.at)
+  const ledger: Ledger = {
+    initialProducts,
+    products: [...initialProducts],
+    shelves,
+    permanentBook,
+    books,
+    reviews,
+    notes,
+    createdBooks: [],
+    createdReviews: [],
+    createdNotes: [],
+    ops: [],
+  }
+  const outcome: ScheduleOutcome = { seed: o.seed, schedule: ops.map(describeOp), violations: [], reported: [] }
+  for (const c of clients) disturb(c, chaos, o)
+
+  const run = async (op: Timed) => {
+    await sleep(op.at)
+    const c = clients[op.client] as Client
+    const record: OpRecord = { n: op.n, kind: op.kind, tag: op.tag, outcome: 'pending', ids: [] }
+    ledger.ops.push(record)
+    try {
+      record.ids = await perform(c, op, ledger, record)
+      record.outcome = 'ok'
+      note(`done ${describeOp(op)}`)
+    } catch (e) {
+      record.outcome = outcomeOf(e)
+      record.code = isS3verlessError(e) ? e.code : String(e)
+      if (isS3verlessError(e) && Array.isArray(e.details.kept)) record.ids = e.details.kept as string[]
+      note(`failed ${describeOp(op)}: ${record.code} (${record.outcome})`)
+      if (!documented(e)) outcome.violations.push({ invariant: 'unexpectedError', detail: `${describeOp(op)}: ${String(e)}` })
+    }
+  }
+  await Promise.all(ops.map(run))
+  outcome.reported = ledger.ops.map((r) => `${r.kind} ${r.outcome}${r.code ? ` ${r.code}` : ''}`)
+
+  for (const c of clients) {
+    c.store.clearFaults()
+    c.store.setLatency(0)
+  }
+  await sleep(Math.max(o.stallMs[1], o.lateMs) + o.leaseMs + 20)
+  const clean = clientOf(o.store, opts)
+  outcome.violations.push(...(await settleAndCheck(clean, ledger)))
+  if (o.trace && outcome.violations.length > 0) outcome.trace = shortenIds(trace)
+  return outcome
+}
+
+/** Performs one operation; returns the ids it concerns (records it created, or its target). */
+async function perform(c: Client, op: Timed & Op, ledger: Ledger, record: OpRecord): Promise<string[]> {
+  const target = 'target' in op ? (ledger.products[op.target % ledger.products.length] as string) : ''
+  const targeted = (ids: string[]) => {
+    record.ids = ids // the target is known even if the call fails
+    return ids
+  }
+  switch (op.kind) {
+    case 'create': {
+      const created = await c.products.create(op.input)
+      ledger.products.push(created.id)
+      return [created.id]
+    }
+    case 'createChosen':
+      targeted([CHOSEN_IDS[op.which] as string])
+      return [(await c.products.create({ ...op.input, id: CHOSEN_IDS[op.which] as string })).id]
+    case 'createMany': {
+      const created = await c.products.createMany(op.inputs)
+      ledger.products.push(...created.map((r) => r.id))
+      return created.map((r) => r.id)
+    }
+    case 'update':
+      targeted([target])
+      await c.products.update(target, op.patch)
+      return [target]
+    case 'updateIfMatch': {
+      targeted([target])
+      const current = await c.products.getOrThrow(target)
+      await c.products.update(target, op.patch, { ifMatch: current.$etag })
+      return [target]
+    }
+    case 'increment':
+      targeted([target])
+      await c.products.update(target, (cur) => ({ stock: cur.stock + 1, name: op.tag }))
+      return [target]
+    case 'updateFn': {
+      targeted([target])
+      const change = op.change
+      await c.products.update(target, (cur) =>
+        change === 'flipCategory' ? { category: cur.category === 'X' ? 'Y' : 'X', name: op.tag } : { ...change, name: op.tag },
+      )
+      return [target]
+    }
+    case 'replace': {
+      targeted([target])
+      const current = await c.products.getOrThrow(target)
+      await c.products.replace(target, replacement(current, op.tag, op.sku), { ifMatch: current.$etag })
+      return [target]
+    }
+    case 'touch':
+      targeted([target])
+      await c.products.update(target, { name: op.tag })
+      return [target]
+    case 'delete':
+      targeted([target])
+      await c.products.delete(target)
+      return [target]
+    case 'deleteChosen':
+      targeted([CHOSEN_IDS[op.which] as string])
+      await c.products.delete(CHOSEN_IDS[op.which] as string)
+      return [CHOSEN_IDS[op.which] as string]
+    case 'findAllBy':
+      await c.products.findAllBy('category', op.value)
+      return []
+    case 'findBy':
+      await c.products.findBy('sku', op.sku)
+      return []
+    case 'verifyRepair':
+      await c.products.verify({ repair: true })
+      return []
+    case 'deleteShelf': {
+      const shelf = ledger.shelves[op.which] as string
+      targeted([shelf])
+      await c.shelves.delete(shelf)
+      return [shelf]
+    }
+    case 'deleteBook': {
+      const book = ledger.books[op.which] as string
+      targeted([book])
+      await c.books.delete(book)
+      return [book]
+    }
+    case 'deleteReview': {
+      const all = [...ledger.reviews, ...ledger.createdReviews]
+      if (all.length === 0) return []
+      const review = all[op.which % all.length] as string
+      targeted([review])
+      await c.reviews.delete(review)
+      return [review]
+    }
+    case 'moveBook': {
+      const book = ledger.books[op.which] as string
+      targeted([book])
+      await c.books.update(book, { shelfId: ledger.shelves[0] as string, title: op.tag })
+      return [book]
+    }
+    case 'moveNote': {
+      const noteId = ledger.notes[op.which] as string
+      targeted([noteId])
+      await c.notes.update(noteId, { shelfId: ledger.shelves[0] as string, text: op.tag })
+      return [noteId]
+    }
+    case 'createBook': {
+      const book = await c.books.create({ title: op.tag, shelfId: ledger.shelves[0] as string })
+      ledger.createdBooks.push(book.id)
+      return [book.id]
+    }
+    case 'createReview': {
+      const review = await c.reviews.create({ text: op.tag, bookId: ledger.permanentBook })
+      ledger.createdReviews.push(review.id)
+      return [review.id]
+    }
+    case 'createNote': {
+      const created = await c.notes.create({ text: op.tag, shelfId: ledger.shelves[0] as string })
+      ledger.createdNotes.push(created.id)
+      return [created.id]
+    }
+    case 'verifyShelves':
+      await c.shelves.verify({ repair: true })
+      return []
+  }
+}
+
+/** Runs `runs` schedules (seeds `firstSeed`…), `parallel` at a time, and tallies what broke. */
+export async function runSchedules(
+  runs: number,
+  parallel: number,
+  schedule: (seed: number, index: number) => Promise<ScheduleOutcome>,
+  firstSeed = 1,
+) {
+  const failed: ScheduleOutcome[] = []
+  const reported: Record<string, number> = {}
+  let next = 0
+  const worker = async () => {
+    while (next < runs) {
+      const i = next++
+      const outcome = await schedule(firstSeed + i, i)
+      if (outcome.violations.length > 0) failed.push(outcome)
+      for (const r of outcome.reported) reported[r] = (reported[r] ?? 0) + 1
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, runs) }, worker))
+  failed.sort((a, b) => a.seed - b.seed)
+  const byInvariant: Record<string, number> = {}
+  for (const f of failed) {
+    for (const invariant of new Set(f.violations.map((v) => v.invariant))) byInvariant[invariant] = (byInvariant[invariant] ?? 0) + 1
+  }
+  return { runs, failed, byInvariant, reported }
+}
+
+/** How often each operation reported each outcome, by kind (`ok`, `failed code`, `unknown code`, `partial code`). */
+export function statistics(result: Awaited<ReturnType<typeof runSchedules>>): string {
+  const byKind = new Map<string, string[]>()
+  for (const [line, n] of Object.entries(result.reported).sort()) {
+    const [kind, ...rest] = line.split(' ')
+    byKind.set(kind as string, [...(byKind.get(kind as string) ?? []), `${rest.join(' ')} ${n}`])
+  }
+  const total = Object.values(result.reported).reduce((a, b) => a + b, 0)
+  return [`${total} operations in ${result.runs} schedules:`, ...[...byKind].map(([k, v]) => `  ${k}: ${v.join(', ')}`)].join('\n')
+}
+
+/** A readable report of the failed schedules: counts per invariant, then the first few counterexamples. */
+export function summarize(result: Awaited<ReturnType<typeof runSchedules>>, show = 3): string {
+  const lines = [
+    `${result.failed.length} of ${result.runs} schedules broke an invariant (schedules per invariant: ${JSON.stringify(result.byInvariant)})`,
+  ]
+  for (const f of result.failed.slice(0, show)) {
+    lines.push(`seed ${f.seed} (replay: S3V_CHECKER_SEED=${f.seed} S3V_CHECKER_RUNS=1 S3V_CHECKER_TRACE=1):`)
+    lines.push(...f.schedule.map((s) => `  ${s}`))
+    lines.push(...f.violations.map((v) => `  ✗ ${v.invariant}: ${v.detail}`))
+    if (f.trace) lines.push('  trace:', ...f.trace.map((t) => `    ${t}`))
+  }
+  return lines.join('\n')
+}
