@@ -1,6 +1,6 @@
 import { fromUtf8, isS3verlessError, type ObjectStore } from '@s3verless/core'
 import { mapLimit } from '@s3verless/core/internal'
-import { compareVersions } from './version-order.js'
+import { compareVersions, isVersionName } from './version-order.js'
 
 /** What the history keeps of one applied migration (`{base}_migrations/{version}.json`). */
 export interface AppliedMigration {
@@ -15,6 +15,11 @@ export interface AppliedMigration {
   changed: number
   /** Who ran it (the runner's `holder`). */
   runBy: string
+  /**
+   * The run that applied it: the id its records were stamped with (`_s3v.m.r`). A run interrupted
+   * and started again keeps its id, so one entry covers every attempt. Absent in older entries.
+   */
+  run?: string
 }
 
 type StoredEntry = Omit<AppliedMigration, 'appliedAt'> & { appliedAt: string }
@@ -40,18 +45,29 @@ export class MigrationHistory {
 
   /** Every applied migration, in version order: ⌈n/1000⌉ LISTs + n GETs (n applied migrations). */
   async list(): Promise<AppliedMigration[]> {
+    return (await this.read()).applied
+  }
+
+  /**
+   * Every applied migration, and whether the listing also holds other objects (`others`: keys under
+   * the prefix that are not `{version}.json`, such as the run-in-progress marker), at the same cost
+   * as {@link list}.
+   */
+  async read(): Promise<{ applied: AppliedMigration[]; others: string[] }> {
     const keys: string[] = []
+    const others: string[] = []
     let cursor: string | undefined
     do {
       const page = await this.store.list(this.prefix, cursor ? { cursor } : {})
-      for (const object of page.objects) if (object.key.endsWith('.json')) keys.push(object.key)
+      for (const { key } of page.objects) (isVersionName(versionOf(this.prefix, key)) ? keys : others).push(key)
       cursor = page.cursor
     } while (cursor)
     const entries = await mapLimit(keys, 16, async (key) => {
       const object = await this.store.get(key)
-      return object ? parseEntry(key.slice(this.prefix.length, -'.json'.length), object.body) : undefined
+      return object ? parseEntry(versionOf(this.prefix, key), object.body) : undefined
     })
-    return entries.filter((e): e is AppliedMigration => e !== undefined).sort((a, b) => compareVersions(a.version, b.version))
+    const applied = entries.filter((e): e is AppliedMigration => e !== undefined).sort((a, b) => compareVersions(a.version, b.version))
+    return { applied, others }
   }
 
   /** Records a migration as applied. False when it was already recorded (the entry is left as it was). */
@@ -72,6 +88,9 @@ export class MigrationHistory {
   }
 }
 
+/** The version a history key stands for (`''` for a key that is not `{prefix}{version}.json`). */
+const versionOf = (prefix: string, key: string) => (key.endsWith('.json') ? key.slice(prefix.length, -'.json'.length) : '')
+
 function parseEntry(version: string, body: Uint8Array): AppliedMigration {
   let stored: Partial<StoredEntry> = {}
   try {
@@ -87,5 +106,6 @@ function parseEntry(version: string, body: Uint8Array): AppliedMigration {
     records: typeof stored.records === 'number' ? stored.records : 0,
     changed: typeof stored.changed === 'number' ? stored.changed : 0,
     runBy: typeof stored.runBy === 'string' ? stored.runBy : '',
+    ...(typeof stored.run === 'string' ? { run: stored.run } : {}),
   }
 }

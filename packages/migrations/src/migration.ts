@@ -1,6 +1,7 @@
 import { S3verlessError } from '@s3verless/core'
 import type { MigrationRecord, RecordTransform } from './migration-types.js'
 import type { Operation } from './operations.js'
+import { isVersionName } from './version-order.js'
 
 export type { MigrationRecord, RecordTransform } from './migration-types.js'
 
@@ -27,13 +28,10 @@ export interface MigrationInput {
 
 const BRAND = Symbol.for('s3verless.migration')
 
-/** Letters, digits, `_` and `-`, at most 128 characters (a version becomes part of an object key). */
-const VERSION = /^[A-Za-z0-9_-]{1,128}$/
-
 function problemsOf(input: MigrationInput, canReverse: boolean): string[] {
   const { version, modelName, description = '', apply, rollback, operations } = input
   const problems: string[] = []
-  if (typeof version !== 'string' || !VERSION.test(version)) {
+  if (!isVersionName(version)) {
     problems.push(`version must be 1-128 letters, digits, "_" or "-", got ${JSON.stringify(version)}`)
   }
   if (typeof modelName !== 'string' || modelName.trim() === '') problems.push('modelName must be a non-empty string')

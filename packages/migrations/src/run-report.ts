@@ -1,4 +1,8 @@
-import type { RecordFailure } from './record-pass.js'
+import type { VerifyReport } from '@s3verless/core'
+import type { RecordFailure } from './record-failure.js'
+
+/** What a reindex repaired (see `Repository.reindex`). */
+export type Repairs = VerifyReport['repaired']
 
 /** What happened to one migration in a run or a rollback. */
 export type MigrationStatus =
@@ -26,6 +30,11 @@ export interface MigrationResult {
    */
   records: number
   changed: number
+  /**
+   * Records an interrupted earlier attempt of the same run had already rewritten (they carry its
+   * stamp): left alone, not counted in `changed` (the history counts them as rewritten).
+   */
+  alreadyApplied: number
   /** Records it failed on (at most `maxReportedFailures`; `failureCount` counts all). */
   failures: RecordFailure[]
   failureCount: number
@@ -45,7 +54,10 @@ export interface BackfillResult {
   changed: number
   failures: RecordFailure[]
   failureCount: number
+  /** Whether the model was reindexed afterwards (always, when the backfill wrote without failures). */
   reindexed: boolean
+  /** What that reindex repaired: entries and claims that records lacked, or that no record needed any more. */
+  repaired?: Repairs
 }
 
 /** What `runPending` did. */

@@ -11,6 +11,7 @@ export function resultOf(m: Migration, status: MigrationResult['status'], outcom
     status,
     records: outcome?.records ?? 0,
     changed: outcome?.written === false && status !== 'wouldApply' && status !== 'wouldRollBack' ? 0 : (outcome?.changed ?? 0),
+    alreadyApplied: outcome?.alreadyApplied ?? 0,
     failures: [],
     failureCount: 0,
     reindexed: outcome?.reindexed ?? false,

@@ -12,7 +12,10 @@ export interface MigrationRunnerOptions {
   provider?: ProviderName | Partial<ProviderQuirks>
   /** Names this runner in the lease and the history (default: the process id and a random tag). */
   holder?: string
-  /** The lease time: a runner that stops renewing its lease loses it this long after (default 60 s). */
+  /**
+   * The lease time: a runner that stops renewing its lease loses it this long after (default 60 s;
+   * at least twice the store's clock resolution, 2 s on S3, or the constructor throws `settings.invalid`).
+   */
   leaseTtlMs?: number
   /** Records read per page (default 100, at most 1000): what a pass holds in memory. */
   pageSize?: number

@@ -1,24 +1,15 @@
-import {
-  createDatabase,
-  DEFAULT_BASE_PATH,
-  type Model,
-  type ObjectStore,
-  type Repository,
-  type S3ClientLike,
-  S3verlessError,
-} from '@s3verless/core'
-import { storedVersion, upgradeFields } from '@s3verless/core/internal'
-import { applyToRecord, rollbackRecord } from './apply-to-record.js'
-import { MigrationHistory } from './history.js'
-import { DEFAULT_LEASE_TTL_MS, MigrationLease } from './lease.js'
+import { createDatabase, DEFAULT_BASE_PATH, type Model, type ObjectStore, type S3ClientLike, S3verlessError } from '@s3verless/core'
+import { type AppliedMigration, MigrationHistory } from './history.js'
+import { checkLeaseTtl, DEFAULT_LEASE_TTL_MS, MigrationLease } from './lease.js'
 import { loadMigrations } from './load-migrations.js'
 import type { Migration } from './migration.js'
+import { backfillPass, migratePass, type PassContext, rollbackPass, type Target } from './model-passes.js'
 import { planMigrations, sortMigrations } from './plan-migrations.js'
-import { type PassOptions, UNCHANGED } from './record-pass.js'
 import { resolveStore } from './resolve-store.js'
-import { type RewriteResult, rewriteModel } from './rewrite-model.js'
+import { RunMarker } from './run-marker.js'
 import type { BackfillResult, MigrationResult, RunReport } from './run-report.js'
 import { failedResults, resultOf } from './run-results.js'
+import { type RunIntent, RunSession } from './run-session.js'
 import type { MigrationRunnerOptions, MigrationStatusReport, RunOptions, RunPendingOptions } from './runner-options.js'
 import { storedShapeOf } from './stored-shape.js'
 import { compareVersions } from './version-order.js'
@@ -47,16 +38,24 @@ const invalid = (message: string, details: Record<string, unknown> = {}) => new 
  *   after the migration succeeded on every record. A second `runPending` does nothing.
  * - **Records** are streamed page by page and rewritten through the repository with compare-and-swap,
  *   so unique claims and index entries stay in step and a record the application changes meanwhile
- *   is re-read, never overwritten. Every record is checked (a dry pass) before any is written; a
- *   migrated record must pass the model's schema. A migration that fails on any record, or names an
- *   unknown model, is reported with the record ids and not recorded; the run stops there.
+ *   is re-read, never overwritten. Every record is checked (a dry pass) before any is written: each
+ *   migrated record must pass the model's schema, and no unique value may end up held twice or have
+ *   to move in a cycle. A migration that fails on any record, or names an unknown model, is reported
+ *   with the record ids and not recorded; the run stops there.
+ * - **Exactly once**: each record a run rewrites is stamped with the run's id and the migrations
+ *   applied to it (`_s3v.m`; the application's later writes keep it). Before its first write a run
+ *   leaves a marker (`{base}_migrations/.in-progress.json`), removed once its migrations are
+ *   recorded; a run started after an interrupted one (a crash, a lost lease, failed records) takes
+ *   up its id and skips the records it already rewrote, or applies only the migrations their stamp
+ *   lacks. So a non-idempotent change (`TransformField`, `Custom`) is never applied twice; a
+ *   rollback is stamped the same way.
  * - The pending migrations of one model run together, in version order, in one pass over its records
  *   (so a record is only checked against the schema in its final shape); models run in the order of
  *   their first pending migration. A migration naming a model the runner was not given fails the run
  *   before any record is read.
- * A migration's operations should leave a record already in the new shape unchanged (the built-in
- * ones do): records written by the application in the new shape, or by an earlier run that stopped
- * halfway, are migrated again.
+ * Records the application writes in the new shape meanwhile carry no stamp of the run and are
+ * migrated like the others: operations should leave a record already in the new shape unchanged
+ * (the built-in ones but `TransformField` and `Custom` do).
  * @example
  * const runner = new MigrationRunner(s3Client, 'my-bucket', [addDiscount, renameTitle], { models: [Product] })
  * const report = await runner.runPending({ onProgress: ({ done, total }) => console.log(`${done}/${total}`) })
@@ -69,20 +68,26 @@ export class MigrationRunner {
   readonly holder: string
   readonly #source: readonly Migration[] | string
   #loaded: Promise<Migration[]> | undefined
-  readonly #targets = new Map<string, { model: Model; repo: Repository<Model> }>()
+  readonly #targets = new Map<string, Target>()
   readonly #options: MigrationRunnerOptions
   readonly #lockKey: string
+  readonly #marker: RunMarker
+  readonly #leaseTtlMs: number
 
   /**
    * @param client an AWS SDK `S3Client`, an `S3ClientManager` or any ObjectStore.
    * @param migrations the migrations, or a folder whose `.js`/`.mjs`/`.ts` files export them (Node only; loaded on first use).
    * @throws S3verlessError `migration.duplicateVersion` when two migrations share a version.
+   * @throws SettingsError (`settings.invalid`) when `leaseTtlMs` is below twice the store's clock
+   * resolution (2,000 ms on S3: see `minimumLeaseTtl`).
    */
   constructor(client: S3ClientLike, bucketName: string, migrations: readonly Migration[] | string, options: MigrationRunnerOptions) {
     this.#options = options
     this.store = resolveStore(client, bucketName, options.provider)
+    this.#leaseTtlMs = checkLeaseTtl(this.store, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS)
     const basePath = options.basePath ?? DEFAULT_BASE_PATH
     this.history = new MigrationHistory(this.store, basePath)
+    this.#marker = new RunMarker(this.store, basePath)
     this.holder = options.holder ?? defaultHolder()
     this.#source = typeof migrations === 'string' ? migrations : sortMigrations(migrations)
     this.#lockKey = `${basePath}_locks/migrations`
@@ -118,27 +123,30 @@ export class MigrationRunner {
 
   /**
    * Applies every pending migration in version order (see the class description), then, with
-   * `backfill`, brings records stored at an older lazy-upgrade version up to date.
+   * `backfill`, brings records stored at an older lazy-upgrade version up to date and reindexes
+   * their models (which also repairs entries and claims an older library version left wrong).
    * @throws S3verlessError `migration.locked` when another runner holds the lease (after `waitMs`),
-   * or this runner lost it; store errors as they come. Failures of migrations on records are not
-   * thrown: they are in the report (`ok: false`).
+   * or this runner lost it; `migration.invalid` when an interrupted rollback must be finished first,
+   * or an interrupted run applied migrations this runner does not have; store errors as they come.
+   * Failures of migrations on records are not thrown: they are in the report (`ok: false`).
    */
   async runPending(options: RunPendingOptions = {}): Promise<RunReport> {
     const started = Date.now()
     const all = await this.migrations()
     const dryRun = options.dryRun ?? false
-    const pendingNow = async () =>
-      planMigrations(
-        all,
-        (await this.history.list()).map((a) => a.version),
-      )
-    // Nothing to do: no lease either, so a run after the last one writes nothing at all.
-    if (!options.backfill && (await pendingNow()).length === 0) {
-      return { ok: true, dryRun, results: [], applied: [], backfills: [], durationMs: Date.now() - started }
+    const nothing = { ok: true, dryRun, results: [], applied: [], backfills: [] }
+    const first = await this.history.read()
+    if (!options.backfill && planMigrations(all, versionsOf(first.applied)).length === 0) {
+      // Nothing to do: no lease either, so a run after the last one writes nothing at all; but an
+      // interrupted run left behind is reported (1 GET, only when its marker is there).
+      if (first.others.includes(this.#marker.key)) await this.#session(all, first.applied, [])
+      return { ...nothing, durationMs: Date.now() - started }
     }
     const lease = dryRun ? undefined : await this.#lease(options.waitMs)
     try {
-      const pending = await pendingNow() // again under the lease: another runner may have applied some meanwhile
+      const { applied } = await this.history.read() // again under the lease: another runner may have applied some meanwhile
+      const pending = planMigrations(all, versionsOf(applied))
+      const session = await this.#session(all, applied, pending)
       const results = new Map<string, MigrationResult>()
       // A migration naming a model the runner does not know fails the run before any record is read.
       const unknown = pending.filter((m) => !this.#target(m.modelName))
@@ -151,11 +159,12 @@ export class MigrationRunner {
       for (const group of byModel(pending.filter((m) => !results.has(m.version)))) {
         const outcome: MigrationResult[] = stopped
           ? group.map((m) => resultOf(m, 'notRun', undefined))
-          : await this.#migrateModel(group, lease, options)
+          : await this.#migrateModel(group, session, lease, options)
         for (const r of outcome) results.set(r.version, r)
         stopped ||= outcome.some((r) => r.status === 'failed')
       }
-      const backfills = options.backfill && !stopped ? await this.#backfill(lease, options) : []
+      if (!stopped && !dryRun) await session.finish()
+      const backfills = options.backfill && !stopped ? await this.#backfill({ lease, options, settings: this.#options }) : []
       const ordered = pending.map((m) => results.get(m.version) as MigrationResult)
       return {
         ok: !stopped && backfills.every((b) => b.failureCount === 0),
@@ -173,13 +182,16 @@ export class MigrationRunner {
   /**
    * Rolls back one applied migration: its reverse on every record of its model (its rollback, then
    * its operations reversed in reverse order), then removes it from the history. Rolled-back records
-   * are not checked against the schema (the runner's models describe the shape after the migration).
+   * are not checked against the schema (the runner's models describe the shape after the migration);
+   * they are stamped like migrated ones, so a rollback interrupted and run again reverses no record twice.
    * @throws S3verlessError `migration.invalid`, before anything changes, when no migration has that
-   * version, it is not reversible, its model is unknown, it is not applied, or a later migration of
-   * the same model is still applied (roll that back first); `migration.locked` as for `runPending`.
+   * version, it is not reversible, its model is unknown, it is not applied, a later migration of
+   * the same model is still applied (roll that back first), or an interrupted run must be finished
+   * first; `migration.locked` as for `runPending`.
    */
   async rollback(version: string, options: RunOptions = {}): Promise<MigrationResult> {
-    const migration = (await this.migrations()).find((m) => m.version === version)
+    const all = await this.migrations()
+    const migration = all.find((m) => m.version === version)
     if (!migration) throw invalid(`No migration has version ${JSON.stringify(version)}`, { version })
     if (!migration.reversible) {
       throw invalid(`Migration ${version} (${migration.modelName}) is not reversible; nothing was changed`, { version })
@@ -196,18 +208,27 @@ export class MigrationRunner {
         const list = later.map((a) => a.version).join(', ')
         throw invalid(`Roll back ${list} first: later migrations of ${migration.modelName} are applied`, { version, later: list })
       }
-      const outcome = await this.#rewrite(target, [migration], lease, options, 'rollback', (record) => rollbackRecord(migration, record))
+      const session = await this.#session(all, applied, [migration], 'rollback')
+      const outcome = await rollbackPass(target, migration, session, { lease, options, settings: this.#options })
       if (outcome.failureCount > 0) return failedResults([migration], outcome)[0] as MigrationResult
       if (options.dryRun) return resultOf(migration, 'wouldRollBack', outcome)
       await lease?.confirm()
       await this.history.remove(version)
+      await session.finish()
       return resultOf(migration, 'rolledBack', outcome)
     } finally {
       await lease?.release()
     }
   }
 
-  #target(modelName: string) {
+  /** Backfills every model above version 1, in turn (see `backfillPass`). */
+  async #backfill(ctx: PassContext): Promise<BackfillResult[]> {
+    const out: BackfillResult[] = []
+    for (const target of this.#targets.values()) if (target.model.version > 1) out.push(await backfillPass(target, ctx))
+    return out
+  }
+
+  #target(modelName: string): Target | undefined {
     return this.#targets.get(modelName)
   }
 
@@ -220,78 +241,47 @@ export class MigrationRunner {
       store: this.store,
       key: this.#lockKey,
       holder: this.holder,
-      ttlMs: this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      ttlMs: this.#leaseTtlMs,
       waitMs: waitMs ?? 0,
     })
   }
 
+  /** Opens this run (taking up an interrupted one of the same work). @throws as `takesUp`. */
+  #session(all: Migration[], applied: AppliedMigration[], work: Migration[], kind: RunIntent['kind'] = 'migrate'): Promise<RunSession> {
+    const migrations = work.map(({ version, modelName }) => ({ version, modelName }))
+    const known = new Set(all.map((m) => m.version))
+    return RunSession.open(this.#marker, { kind, migrations, holder: this.holder }, new Set(versionsOf(applied)), known)
+  }
+
   /** Runs one model's pending migrations in one pass and records them. */
-  async #migrateModel(group: Migration[], lease: MigrationLease | undefined, options: RunOptions): Promise<MigrationResult[]> {
-    const target = this.#target(group[0]?.modelName as string) as { model: Model; repo: Repository<Model> }
-    const outcome = await this.#rewrite(target, group, lease, options, 'migrate', (record) => applyToRecord(group, record))
+  async #migrateModel(
+    group: Migration[],
+    session: RunSession,
+    lease: MigrationLease | undefined,
+    options: RunOptions,
+  ): Promise<MigrationResult[]> {
+    const target = this.#target(group[0]?.modelName as string) as Target
+    const outcome = await migratePass(target, group, session, { lease, options, settings: this.#options })
     if (outcome.failureCount > 0) return failedResults(group, outcome)
     if (options.dryRun) return group.map((m) => resultOf(m, 'wouldApply', outcome))
     await lease?.confirm()
     for (const m of group) {
       const { version, modelName, description } = m
-      const entry = { version, modelName, description, appliedAt: new Date(), records: outcome.records, changed: outcome.changed }
-      await this.history.record({ ...entry, runBy: this.holder })
+      // Records an interrupted attempt of this run rewrote count as rewritten by it: one entry, one application.
+      const changed = outcome.changed + outcome.alreadyApplied
+      await this.history.record({
+        version,
+        modelName,
+        description,
+        appliedAt: new Date(),
+        records: outcome.records,
+        changed,
+        runBy: this.holder,
+        run: session.run,
+      })
     }
     return group.map((m) => resultOf(m, 'applied', outcome))
   }
-
-  /** Rewrites a model's records with `change` applied to each record brought up to the model's lazy-upgrade version. */
-  #rewrite(
-    target: { model: Model; repo: Repository<Model> },
-    migrations: Migration[],
-    lease: MigrationLease | undefined,
-    options: RunOptions,
-    phase: 'migrate' | 'rollback',
-    change: (record: Record<string, unknown>) => Record<string, unknown>,
-  ): Promise<RewriteResult> {
-    const { model } = target
-    return this.#rewriteWith(target, lease, options, phase, migrations, phase === 'migrate', (record, meta, key) =>
-      change(upgradeFields(model, key, record, storedVersion(meta))),
-    )
-  }
-
-  #rewriteWith(
-    target: { model: Model; repo: Repository<Model> },
-    lease: MigrationLease | undefined,
-    options: RunOptions,
-    phase: 'migrate' | 'rollback' | 'backfill',
-    migrations: Migration[],
-    validate: boolean,
-    transform: PassOptions['transform'],
-  ): Promise<RewriteResult> {
-    return rewriteModel({
-      ...target,
-      transform,
-      validate,
-      dryRun: options.dryRun ?? false,
-      precheck: options.precheck ?? true,
-      lease,
-      phase,
-      versions: migrations.map((m) => m.version),
-      pageSize: this.#options.pageSize ?? 100,
-      concurrency: this.#options.concurrency ?? 16,
-      maxReported: this.#options.maxReportedFailures ?? 100,
-      onProgress: options.onProgress ?? this.#options.onProgress,
-    })
-  }
-
-  /** Rewrites every record stored at an older lazy-upgrade version than its model's. */
-  async #backfill(lease: MigrationLease | undefined, options: RunOptions): Promise<BackfillResult[]> {
-    const out: BackfillResult[] = []
-    for (const target of this.#targets.values()) {
-      const { model } = target
-      if (model.version <= 1) continue
-      const outcome = await this.#rewriteWith(target, lease, options, 'backfill', [], true, (record, meta, key) =>
-        storedVersion(meta) >= model.version ? UNCHANGED : upgradeFields(model, key, record, storedVersion(meta)),
-      )
-      const { records, changed, failures, failureCount, reindexed } = outcome
-      out.push({ modelName: model.name, version: model.version, records, changed, failures, failureCount, reindexed })
-    }
-    return out
-  }
 }
+
+const versionsOf = (applied: readonly AppliedMigration[]) => applied.map((a) => a.version)

@@ -1,3 +1,9 @@
+/** Letters, digits, `_` and `-`, at most 128 characters (a version becomes part of an object key). */
+const VERSION = /^[A-Za-z0-9_-]{1,128}$/
+
+/** Whether `value` can be a migration version: 1–128 letters, digits, `_` or `-`. */
+export const isVersionName = (value: unknown): value is string => typeof value === 'string' && VERSION.test(value)
+
 const RUNS = /\d+|\D+/g
 
 /** Compares two digit runs by numeric value, without overflow: `0010` > `2`. */

@@ -1,4 +1,4 @@
-import { isS3verlessError, memoryStore, type S3verlessError } from '@s3verless/core'
+import { instrumentStore, isS3verlessError, memoryStore, type S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
 import { Custom, Migration, MigrationLease, MigrationRunner } from '../src/index.js'
 import { Product, productMigrations, seedV1, storedJson } from './fixtures.js'
@@ -128,5 +128,56 @@ describe('MigrationRunner and the lease', () => {
     const both = await Promise.all([a2.runPending({ waitMs: 10_000 }), b2.runPending({ waitMs: 10_000 })])
     expect(both.map((r) => r.applied).sort()).toEqual([[], ['0011']])
     expect(both.every((r) => r.ok)).toBe(true)
+  })
+})
+
+// Issue 17, item 5: a lease is judged on the store's clock, so it must be longer than that clock can tell apart.
+describe('the lease time and the store clock', () => {
+  const coarse = () => memoryStore({ timeResolutionMs: 1000 }) // like S3: times to the second
+
+  it('refuses a lease time below twice the store’s clock resolution, naming the minimum', async () => {
+    const store = coarse()
+    const tooShort = () => new MigrationRunner(store, 'b', productMigrations, { models: [Product], leaseTtlMs: 1_000 })
+    expect(tooShort).toThrow(
+      'leaseTtlMs must be at least 2000 ms on the memory store (it reports times to 1000 ms, and a lease is judged expired by its age in those times), got 1000',
+    )
+    const error = (() => {
+      try {
+        tooShort()
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(isS3verlessError(error, 'settings.invalid')).toBe(true)
+    expect((error as S3verlessError).details).toMatchObject({ variables: ['leaseTtlMs'], minimum: 2000 })
+    await expect(MigrationLease.acquire({ store, key: KEY, holder: 'A', ttlMs: 1_999 })).rejects.toThrow(/at least 2000 ms/)
+    expect(await store.get(KEY)).toBeNull() // refused before anything is written
+    const ok = await MigrationLease.acquire({ store, key: KEY, holder: 'A', ttlMs: 2_000 })
+    await ok.release()
+  })
+
+  it('judges a lease written with a shorter time (an older version) by the store’s minimum', async () => {
+    const clock = { now: 1_000_000 }
+    const store = memoryStore({ now: () => clock.now, timeResolutionMs: 1000 })
+    const now = new Date(clock.now).toISOString()
+    await store.put(KEY, JSON.stringify({ token: 't', holder: 'old runner', acquiredAt: now, renewedAt: now, ttlMs: 300 }))
+    clock.now += 1_000
+    await refusal(lease(store, 'runner B')) // 1 s old: not expired, whatever the 300 ms it claims
+    clock.now += 1_000
+    await (await lease(store, 'runner B')).release()
+  })
+
+  it('a holder whose renewals keep failing stops once a lease time has passed since the last one', async () => {
+    const store = instrumentStore(memoryStore())
+    const a = await MigrationLease.acquire({ store, key: KEY, holder: 'cut off', ttlMs: 300 })
+    store.injectFault({ key: KEY, times: Number.POSITIVE_INFINITY, error: () => new Error('network down') })
+    a.check()
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(() => a.check()).toThrow(
+      /could not be renewed for \d+ ms \(its lease time is 300 ms\), so another runner may have taken it over/,
+    )
+    store.clearFaults()
+    await a.confirm() // the store is back and nobody took the lease: a renewal succeeds, and the holder may go on
+    await a.release()
   })
 })
