@@ -2,7 +2,7 @@ import { GetObjectAclCommand } from '@aws-sdk/client-s3'
 import { createDatabase, defineModel, isS3verlessError } from '@s3verless/core'
 import { createTestBucket, S3_SKIP_REASON, s3TestServer } from '@s3verless/testing'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { PresignedUploadService, type PresignedUploadServiceOptions, UploadedFile } from '../src/index.js'
 
 const server = s3TestServer()

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
 import { ModelDefinitionError } from './model-errors.js'
 import type { Relation } from './relations.js'
