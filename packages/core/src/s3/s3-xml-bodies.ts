@@ -1,4 +1,4 @@
-import { md5 } from '@noble/hashes/legacy.js'
+import { md5 } from './md5.js'
 import { elementsOf, escapeXmlText, textOf } from './xml-reader.js'
 
 /** One listed object as S3 reports it (key already decoded). */
