@@ -63,7 +63,18 @@ export class StoreError extends S3verlessError {
   }
 }
 
-function storeErrorClass(code: ErrorCode, what: string) {
+/** What a store error's constructor takes. */
+type StoreErrorConstructor = new (
+  operation: string,
+  key: string | undefined,
+  options?: S3verlessErrorOptions & { message?: string },
+) => StoreError
+
+/**
+ * A StoreError class for one code. Its declared type is the plain constructor: inferred, it would
+ * carry `ErrorConstructor`'s Node-only statics (`NodeJS.CallSite`) into the published `.d.ts`.
+ */
+function storeErrorClass(code: ErrorCode, what: string): StoreErrorConstructor {
   return class extends StoreError {
     constructor(operation: string, key: string | undefined, options: S3verlessErrorOptions & { message?: string } = {}) {
       const where = key === undefined ? operation : `${operation} ${JSON.stringify(key)}`
