@@ -17,13 +17,17 @@ import { OpenApiRegistry } from '../openapi/openapi-registry.js'
 import { registerUploadPaths } from '../openapi/upload-paths.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
+import type { S3verlessSchema } from './app-schema.js'
 import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
 import type { S3verlessOptions } from './options.js'
 
-/** The Hono app an `S3verless` builder makes: a standard `Hono` app with the S3verless env. */
-export type S3verlessApp = Hono<S3verlessEnv>
+/**
+ * The Hono app an `S3verless` builder makes: a standard `Hono` app with the S3verless env, whose
+ * route types (every model's CRUD routes, auth and upload routes) make `hc<typeof app>` typed end to end.
+ */
+export type S3verlessApp<Ms extends readonly Model[] = readonly Model[]> = Hono<S3verlessEnv, S3verlessSchema<Ms>, '/'>
 
 /**
  * The application builder (the spec's `S3verless`): one database from `store` (or an
@@ -36,13 +40,13 @@ export type S3verlessApp = Hono<S3verlessEnv>
  * const app = builder.createApp()
  * const res = await app.request('/products?price__gt=3&orderBy=-price')
  */
-export class S3verless {
-  readonly options: S3verlessOptions
+export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
+  readonly options: S3verlessOptions<Ms>
   readonly settings: S3verlessSettings
   private discovered: Model[] = []
   private data: AppData | undefined
 
-  constructor(options: S3verlessOptions = {}) {
+  constructor(options: S3verlessOptions<Ms> = {}) {
     this.options = options
     this.settings = options.settings ?? loadSettings()
   }
@@ -82,7 +86,7 @@ export class S3verless {
   }
 
   /** Builds the Hono app. */
-  createApp(): S3verlessApp {
+  createApp(): S3verlessApp<Ms> {
     const { database, auth, models } = this.appData
     const o = this.options
     const meta = {
@@ -130,7 +134,10 @@ export class S3verless {
       registerUploadPaths(registry, prefix)
     }
     for (const model of served) {
-      app.route(`/${model.plural}`, modelRoutes(model, ctx))
+      app.route(
+        `/${model.plural}`,
+        modelRoutes(model, { ...ctx, ...(o.onServerError ? { onServerError: (e: unknown) => o.onServerError?.(e) } : {}) }),
+      )
       registerModelPaths(registry, model, prefix)
     }
     if (adminEnabled && auth)
@@ -151,7 +158,7 @@ export class S3verless {
       document ??= registry.document(meta, prefix ? [{ url: prefix }] : [])
       return c.json(document)
     })
-    return app
+    return app as unknown as S3verlessApp<Ms>
   }
 }
 
@@ -160,7 +167,9 @@ export class S3verless {
  * @example
  * const app = await createS3verlessApp({ modelPackages: ['./models.js'], store: fsStore({ root: './data' }) })
  */
-export async function createS3verlessApp(options: S3verlessOptions = {}): Promise<S3verlessApp> {
+export async function createS3verlessApp<const Ms extends readonly Model[] = readonly Model[]>(
+  options: S3verlessOptions<Ms> = {},
+): Promise<S3verlessApp<Ms>> {
   const builder = new S3verless(options)
   if (options.modelPackages?.length) await builder.discoverModels()
   return builder.createApp()
