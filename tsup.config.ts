@@ -4,12 +4,16 @@ import { defineConfig } from 'tsup'
 
 /**
  * One build configuration for every package: run from a package folder
- * (`tsup --config ../../tsup.config.ts`). Entries are read from the package's
- * `exports` map, whose `@s3verless/source` condition names each entry's source file.
+ * (`tsup --config ../../tsup.config.ts`). Entries are read from the package's `exports` map, whose
+ * `@s3verless/source` condition names each entry's source file, and from its `imports` map (a
+ * runtime-specific module such as auth's `#bcrypt`, built beside the entries and kept external so
+ * the consumer's runtime picks the variant).
  */
 type ExportEntry = Record<string, string>
+type ImportEntry = { '@s3verless/source'?: Record<string, string> }
 const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
   exports: Record<string, ExportEntry>
+  imports?: Record<string, ImportEntry>
   bin?: Record<string, string>
 }
 
@@ -20,6 +24,11 @@ for (const [subpath, conditions] of Object.entries(pkg.exports)) {
   const name = subpath === '.' ? 'index' : subpath.replace(/^\.\//, '')
   entry[name] = source
 }
+for (const conditions of Object.values(pkg.imports ?? {})) {
+  for (const source of Object.values(conditions['@s3verless/source'] ?? {})) {
+    entry[source.replace(/^.*\//, '').replace(/\.ts$/, '')] = source
+  }
+}
 
 export default defineConfig({
   entry,
@@ -28,5 +37,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  external: [/^#/],
   tsconfig: '../../tsconfig.json',
 })

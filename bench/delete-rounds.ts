@@ -7,7 +7,7 @@
  */
 import { createDatabase, defineModel, instrumentStore } from '@s3verless/core'
 import { createTestBucket, s3TestServer } from '@s3verless/testing'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const records = Number(process.argv[2] ?? 200)
 const latency = Number(process.argv[3] ?? 40)

@@ -14,7 +14,7 @@ import {
 } from '@s3verless/core'
 import { mapLimit } from '@s3verless/core/internal'
 import { matches, parseFilter, query } from '@s3verless/query'
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const Product = defineModel(z.object({ name: z.string(), category: z.string(), price: z.number() }), {
   name: 'Product',

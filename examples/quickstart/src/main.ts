@@ -8,7 +8,7 @@ import { InMemoryCache, repositoryCache } from '@s3verless/cache'
 import { belongsTo, createDatabase, defineModel, type InferRecord, instrumentStore, isS3verlessError } from '@s3verless/core'
 import { fsStore } from '@s3verless/core/fs'
 import { query } from '@s3verless/query'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const Product = defineModel(
   z.object({

@@ -1,5 +1,5 @@
 import { belongsTo, defineModel } from '@s3verless/core'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** A product of the shop: public to read, a unique SKU, indexed category and price. */
 export const Product = defineModel(

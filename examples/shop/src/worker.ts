@@ -1,17 +1,22 @@
-// The shop as a Workers-style fetch handler (Cloudflare Workers, Deno, Bun): no Node built-ins on
-// this path, passwords hashed with Web Crypto PBKDF2, data in an S3-compatible bucket (e.g. R2)
-// named by the environment's bindings.
+// The shop as a Workers-style fetch handler (Cloudflare Workers, workerd, Vercel Edge, Deno, Bun): no
+// Node built-in on this path, passwords hashed with Web Crypto PBKDF2, data in an S3-compatible
+// bucket (R2, AWS, Ceph RGW…) reached over fetch. Settings come from the worker's bindings, with the
+// same names as the Node environment variables (see wrangler.toml beside this folder).
 import { pbkdf2Hasher } from '@s3verless/auth'
-import { createSettings, S3ClientManager } from '@s3verless/core'
+import { loadSettings, S3ClientManager } from '@s3verless/core'
 import { createShop } from './app.js'
 
-/** The bindings the worker reads. */
+/** The bindings the worker reads (vars and secrets): every setting `loadSettings` knows. */
 export interface ShopEnv {
   AWS_BUCKET_NAME: string
-  AWS_ENDPOINT_URL: string
+  AWS_ENDPOINT_URL?: string
+  AWS_REGION?: string
   AWS_ACCESS_KEY_ID: string
   AWS_SECRET_ACCESS_KEY: string
   SECRET_KEY: string
+  /** `aws` (default, also right for R2) or `ceph` for Ceph RGW's quirks. */
+  S3_PROVIDER?: string
+  S3_BASE_PATH?: string
   SETUP_TOKEN?: string
 }
 
@@ -20,14 +25,7 @@ let shop: ReturnType<typeof createShop> | undefined
 export default {
   fetch(request: Request, env: ShopEnv): Response | Promise<Response> {
     if (!shop) {
-      const settings = createSettings({
-        awsBucketName: env.AWS_BUCKET_NAME,
-        awsEndpointUrl: env.AWS_ENDPOINT_URL,
-        awsAccessKeyId: env.AWS_ACCESS_KEY_ID,
-        awsSecretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-        awsRegion: 'auto',
-        secretKey: env.SECRET_KEY,
-      })
+      const settings = loadSettings({ AWS_REGION: 'auto', ...env } as unknown as Record<string, string | undefined>)
       shop = createShop({
         settings,
         store: new S3ClientManager(settings),

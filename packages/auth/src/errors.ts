@@ -14,6 +14,7 @@ export type AuthErrorCode = keyof typeof AUTH_ERRORS
  * `isS3verlessError(error, 'auth.expiredToken')` (works across package copies).
  */
 export class AuthError extends S3verlessError {
+  override readonly name: string = 'AuthError'
   declare readonly code: AuthErrorCode
 
   constructor(code: AuthErrorCode, message: string, options: S3verlessErrorOptions = {}) {

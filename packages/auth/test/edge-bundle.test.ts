@@ -7,19 +7,20 @@ const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url))
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
 /**
- * Bundles the auth entry for a browser/edge platform and reports the Node built-ins it reached
- * for, and whether native bcrypt is imported statically (it must only be loaded on first use).
+ * Bundles the auth entry with the given conditions and reports the Node built-ins it reached for and
+ * how `@node-rs/bcrypt` was imported (if at all).
  */
-async function bundle() {
+async function bundle(conditions: string[], platform: 'neutral' | 'node') {
   const reached = new Set<string>()
   const bcryptImports: string[] = []
   await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
-    platform: 'browser',
+    platform,
     format: 'esm',
-    conditions: ['@s3verless/source'],
+    mainFields: ['module', 'main'],
+    conditions: ['@s3verless/source', ...conditions],
     logLevel: 'silent',
     plugins: [
       {
@@ -44,9 +45,13 @@ async function bundle() {
 }
 
 describe('edge runtimes', () => {
-  it('bundles @s3verless/auth for a browser platform without Node built-ins; bcrypt is only a lazy dynamic import', async () => {
-    const { reached, bcryptImports } = await bundle()
+  it('a Workers-style bundle of @s3verless/auth reaches no Node built-in and never @node-rs/bcrypt (the #bcrypt import picks the refusal)', async () => {
+    const { reached, bcryptImports } = await bundle(['workerd', 'worker', 'browser'], 'neutral')
     expect(reached).toEqual([])
-    expect(bcryptImports).toEqual(['dynamic-import'])
+    expect(bcryptImports).toEqual([])
+  }, 60_000)
+
+  it('on Node the same import loads native bcrypt, lazily', async () => {
+    expect((await bundle(['node'], 'node')).bcryptImports).toEqual(['dynamic-import'])
   }, 60_000)
 })

@@ -9,7 +9,7 @@ import {
   memoryStore,
 } from '@s3verless/core'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { bcryptHasher, createUserModel, publicUser, S3AuthService, User } from '../src/index.js'
 import { PASSWORD, SECRET } from './fixtures.js'
 

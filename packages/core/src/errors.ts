@@ -38,7 +38,8 @@ export class S3verlessError extends Error {
 
   constructor(code: ErrorCode, message: string, options: S3verlessErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = new.target.name
+    // A fixed string, not new.target.name: minifiers rename classes. Subclasses set their own.
+    this.name = 'S3verlessError'
     this.code = code
     this.details = options.details ?? {}
   }
@@ -53,6 +54,7 @@ export function isS3verlessError(error: unknown, code?: ErrorCode): error is S3v
 
 /** Store errors carry the key and operation they concern. */
 export class StoreError extends S3verlessError {
+  override readonly name: string = 'StoreError'
   get key(): string | undefined {
     return this.details.key as string | undefined
   }
@@ -61,7 +63,18 @@ export class StoreError extends S3verlessError {
   }
 }
 
-function storeErrorClass(code: ErrorCode, what: string) {
+/** What a store error's constructor takes. */
+type StoreErrorConstructor = new (
+  operation: string,
+  key: string | undefined,
+  options?: S3verlessErrorOptions & { message?: string },
+) => StoreError
+
+/**
+ * A StoreError class for one code. Its declared type is the plain constructor: inferred, it would
+ * carry `ErrorConstructor`'s Node-only statics (`NodeJS.CallSite`) into the published `.d.ts`.
+ */
+function storeErrorClass(code: ErrorCode, what: string): StoreErrorConstructor {
   return class extends StoreError {
     constructor(operation: string, key: string | undefined, options: S3verlessErrorOptions & { message?: string } = {}) {
       const where = key === undefined ? operation : `${operation} ${JSON.stringify(key)}`
@@ -74,22 +87,37 @@ function storeErrorClass(code: ErrorCode, what: string) {
 }
 
 /** The object does not exist (used where `null` is not a possible answer). */
-export class NotFound extends storeErrorClass('store.notFound', 'Object not found') {}
+export class NotFound extends storeErrorClass('store.notFound', 'Object not found') {
+  override readonly name: string = 'NotFound'
+}
 /** A conditional write's condition did not hold: the key exists (`ifNoneMatch: '*'`) or changed (`ifMatch`). Never retried. */
-export class PreconditionFailed extends storeErrorClass('store.preconditionFailed', 'Precondition failed') {}
+export class PreconditionFailed extends storeErrorClass('store.preconditionFailed', 'Precondition failed') {
+  override readonly name: string = 'PreconditionFailed'
+}
 /** A concurrent write conflicted (S3 409 ConditionalRequestConflict, or a provider's 5xx to a losing racer). Re-read, then decide. */
-export class Conflict extends storeErrorClass('store.conflict', 'Concurrent write conflict') {}
+export class Conflict extends storeErrorClass('store.conflict', 'Concurrent write conflict') {
+  override readonly name: string = 'Conflict'
+}
 /** The provider asked us to slow down and retries ran out. */
-export class Throttled extends storeErrorClass('store.throttled', 'Throttled by the object store') {}
+export class Throttled extends storeErrorClass('store.throttled', 'Throttled by the object store') {
+  override readonly name: string = 'Throttled'
+}
 /** The provider failed (5xx, network) and retries ran out. */
-export class Unavailable extends storeErrorClass('store.unavailable', 'Object store unavailable') {}
+export class Unavailable extends storeErrorClass('store.unavailable', 'Object store unavailable') {
+  override readonly name: string = 'Unavailable'
+}
 /** Credentials were refused or the bucket is not ours. */
-export class AccessDenied extends storeErrorClass('store.accessDenied', 'Access denied by the object store') {}
+export class AccessDenied extends storeErrorClass('store.accessDenied', 'Access denied by the object store') {
+  override readonly name: string = 'AccessDenied'
+}
 /** The request itself was malformed (bad key, too many keys in a batch, …). */
-export class InvalidRequest extends storeErrorClass('store.invalidRequest', 'Invalid store request') {}
+export class InvalidRequest extends storeErrorClass('store.invalidRequest', 'Invalid store request') {
+  override readonly name: string = 'InvalidRequest'
+}
 
 /** Settings were missing or malformed; `details.variables` names each offending variable. */
 export class SettingsError extends S3verlessError {
+  override readonly name: string = 'SettingsError'
   constructor(message: string, options: S3verlessErrorOptions = {}) {
     super('settings.invalid', message, options)
   }

@@ -1,4 +1,5 @@
 export type { ApiIndex } from './app/api-index.js'
+export type { S3verlessSchema } from './app/app-schema.js'
 export type { AppData } from './app/build-database.js'
 export type { RequestUser, S3verlessEnv } from './app/env.js'
 export type { S3verlessOptions } from './app/options.js'
@@ -7,13 +8,24 @@ export { createS3verlessApp, S3verless } from './app/s3verless.js'
 export { setupDone, setupFirstAdmin } from './auth/admin-setup.js'
 export type { AuthRoutesOptions } from './auth/auth-routes.js'
 export { authRoutes } from './auth/auth-routes.js'
+export type { AuthRoutes, AuthRoutesSchema, TokensJson } from './auth/auth-routes-types.js'
 export { bearerUser, requireAuth, requireRole } from './auth/bearer.js'
 export type { ClientAddressOf } from './auth/client-address.js'
 export type { ModelAccess } from './crud/access.js'
-export type { CrudContext } from './crud/crud-context.js'
+export type { CrudContext, ModelRoutesOptions } from './crud/crud-context.js'
+export { CRUD_DEFAULTS } from './crud/crud-context.js'
 export type { CursorPage, NumberedPage } from './crud/list-records.js'
 export { modelRoutes } from './crud/model-routes.js'
-export type { ModelRoutes, ModelRoutesSchema } from './crud/model-routes-types.js'
+export type {
+  CreateBody,
+  JsonEndpoint,
+  ListQuery,
+  ModelRoutes,
+  ModelRoutesSchema,
+  PatchBody,
+  ProblemEndpoint,
+  SearchBody,
+} from './crud/model-routes-types.js'
 export type { DocsAssetFile, DocsAssets } from './docs/docs-assets.js'
 export { DOCS_ASSET_FILES } from './docs/docs-assets.js'
 export { docsRoute } from './docs/docs-route.js'
@@ -27,3 +39,4 @@ export type { ProblemContext } from './errors/to-problem.js'
 export { problemFor } from './errors/to-problem.js'
 export type { HealthRouteOptions, HealthStatus } from './health-route.js'
 export { healthRoute } from './health-route.js'
+export type { UploadRoutes, UploadRoutesSchema } from './uploads/upload-routes-types.js'

@@ -1,6 +1,6 @@
 import { pbkdf2Hasher, RateLimiter, S3AuthService, User } from '@s3verless/auth'
 import { createDatabase, createSettings, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
-import { z } from 'zod'
+import * as z from 'zod'
 import { S3verless, type S3verlessOptions } from '../src/index.js'
 
 export const Product = defineModel(

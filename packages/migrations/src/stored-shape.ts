@@ -1,6 +1,6 @@
 import { type FieldIssue, type Model, ValidationError } from '@s3verless/core'
 import { reviveDates } from '@s3verless/core/internal'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { MigrationRecord } from './migration-types.js'
 
 /** Fields every stored record has, kept by the repository rather than written by a migration. */

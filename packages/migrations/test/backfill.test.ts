@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, memoryStore, type Repository, type S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AddField, Migration, MigrationRunner } from '../src/index.js'
 import { recordKey, seedV1, storedJson } from './fixtures.js'
 

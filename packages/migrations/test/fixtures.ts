@@ -1,5 +1,5 @@
 import { createDatabase, defineModel, fromUtf8, type ObjectStore } from '@s3verless/core'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AddField, Migration, RenameField, TransformField } from '../src/index.js'
 
 /** Products as the application stored them before the migrations: a `title` and a price in euros. */

@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, instrumentStore, isS3verlessError, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AddField, Custom, Migration, type MigrationProgress, MigrationRunner, RemoveField } from '../src/index.js'
 import {
   addDiscount,

@@ -2,6 +2,7 @@ import { S3verlessError } from '@s3verless/core'
 
 /** A full scan would read more records than `maxScan` allows. */
 export class QueryTooExpensiveError extends S3verlessError {
+  override readonly name: string = 'QueryTooExpensiveError'
   constructor(model: string, maxScan: number, reason: string) {
     super(
       'query.tooExpensive',
@@ -15,6 +16,7 @@ export class QueryTooExpensiveError extends S3verlessError {
 
 /** `get()` found no record. */
 export class NoResultsError extends S3verlessError {
+  override readonly name: string = 'NoResultsError'
   constructor(model: string) {
     super('query.noResults', `Query on ${model} matched no record; get() needs exactly one`, { details: { model } })
   }
@@ -22,6 +24,7 @@ export class NoResultsError extends S3verlessError {
 
 /** `get()` found more than one record. */
 export class MultipleResultsError extends S3verlessError {
+  override readonly name: string = 'MultipleResultsError'
   constructor(model: string) {
     super('query.multipleResults', `Query on ${model} matched more than one record; get() needs exactly one`, { details: { model } })
   }
@@ -29,6 +32,7 @@ export class MultipleResultsError extends S3verlessError {
 
 /** A cursor that this query did not hand out (or that belongs to another query shape). */
 export class InvalidCursorError extends S3verlessError {
+  override readonly name: string = 'InvalidCursorError'
   constructor(model: string, why: string) {
     super('query.invalidCursor', `Invalid cursor for a query on ${model}: ${why}`, { details: { model } })
   }

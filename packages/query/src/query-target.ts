@@ -1,5 +1,13 @@
-import type { S3Client } from '@aws-sdk/client-s3'
-import { createDatabase, type FieldInfo, type Model, type ObjectStore, type Repository, S3ClientManager, s3Store } from '@s3verless/core'
+import {
+  createDatabase,
+  type FieldInfo,
+  type Model,
+  type ObjectStore,
+  type Repository,
+  type S3ClientLike,
+  S3ClientManager,
+  s3Store,
+} from '@s3verless/core'
 import type { ModelShape } from './plan-types.js'
 
 /** Defaults for the queries of a repository. */
@@ -54,8 +62,8 @@ export function targetOf(repository: Repository<Model>, options: QueryOptions = 
   }
 }
 
-/** The spec's `s3_client` argument: an AWS SDK client, an `S3ClientManager` or any ObjectStore. */
-export type QueryClient = S3Client | S3ClientManager | ObjectStore
+/** The spec's `s3_client` argument: an AWS SDK `S3Client`, an `S3FetchClient`, an `S3ClientManager` or any ObjectStore. */
+export type QueryClient = S3ClientLike
 
 /** A repository for the spec-style constructor `new Query(model, client, bucket)`. */
 export function repositoryFor(
@@ -69,7 +77,7 @@ export function repositoryFor(
       ? (client as ObjectStore)
       : client instanceof S3ClientManager
         ? client.store(bucket)
-        : s3Store({ client: client as S3Client, bucket })
+        : s3Store({ client: client as Exclude<QueryClient, ObjectStore | S3ClientManager>, bucket })
   const models = [model, ...(extra.models ?? []).filter((m) => m !== model)]
   return createDatabase({ store, models, ...(extra.basePath !== undefined ? { basePath: extra.basePath } : {}) }).repository(model)
 }

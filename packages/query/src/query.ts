@@ -44,21 +44,6 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   declare private readonly target: QueryTarget
   declare private readonly state: QueryState
 
-  /**
-   * The spec's constructor: `new Query(Product, s3Client, 'my-bucket')`. The client may be an AWS SDK
-   * client, an `S3ClientManager` or any ObjectStore. Prefer `query(repository)` in new code.
-   */
-  constructor(
-    model: Model,
-    client: QueryClient,
-    bucketName: string,
-    options: QueryOptions & { basePath?: string; models?: readonly Model[] } = {},
-  ) {
-    const self = this as unknown as { target: QueryTarget; state: QueryState }
-    self.target = targetOf(repositoryFor(model, client, bucketName, options), options)
-    self.state = { conditions: [], excludes: [], offset: 0, prefetch: [] }
-  }
-
   /** @internal */
   static fromTarget<T extends { id: string }, Out = T>(target: QueryTarget, state: QueryState): QueryBuilder<T, Out> {
     const query = Object.create(QueryBuilder.prototype) as QueryBuilder<T, Out>
@@ -381,4 +366,18 @@ export interface QueryConstructor {
  * @example
  * const results = await new Query(Product, s3Client, 'my-bucket').filter({ category: 'electronics', price__gt: 100 }).orderBy('-price').limit(10).all()
  */
-export const Query = QueryBuilder as unknown as QueryConstructor
+export const Query = function Query(
+  this: unknown,
+  model: Model,
+  client: QueryClient,
+  bucketName: string,
+  options: QueryOptions & { basePath?: string; models?: readonly Model[] } = {},
+) {
+  // A function, not a constructor in QueryBuilder: `query(repo)` bundles then carry no S3 client code.
+  return QueryBuilder.fromTarget(targetOf(repositoryFor(model, client, bucketName, options), options), {
+    conditions: [],
+    excludes: [],
+    offset: 0,
+    prefetch: [],
+  })
+} as unknown as QueryConstructor

@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, type InstrumentedStore, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const Product = defineModel(z.object({ name: z.string(), category: z.string(), price: z.number() }), {

@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, InjectedFault, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const Item = defineModel(z.object({ sku: z.string(), kind: z.string(), weight: z.number() }), {

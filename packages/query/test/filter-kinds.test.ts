@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { coerceFilterStrings, query } from '../src/index.js'
 
 const Item = defineModel(

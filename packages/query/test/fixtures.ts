@@ -1,5 +1,5 @@
 import { createDatabase, defineModel, instrumentStore, memoryStore, type ObjectStore } from '@s3verless/core'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const shape = {
   name: z.string(),

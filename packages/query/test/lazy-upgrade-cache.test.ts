@@ -1,7 +1,7 @@
 import { InMemoryCache, repositoryCache } from '@s3verless/cache'
 import { createDatabase, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const ItemV1 = defineModel(z.object({ label: z.string(), euros: z.number() }), { name: 'Item', indexed: ['label'] })

@@ -1,6 +1,6 @@
 import { belongsTo, createDatabase, defineModel, hasMany, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { Query, query } from '../src/index.js'
 
 const Author = defineModel(z.object({ name: z.string() }), {

@@ -4,7 +4,7 @@
  */
 import { createDatabase, defineModel, memoryStore } from '@s3verless/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const Doc = defineModel(

@@ -1,7 +1,7 @@
 import { type CacheBackend, CompositeCache, InMemoryCache, LRUCache, repositoryCache } from '@s3verless/cache'
 import { createDatabase, defineModel, memoryStore, type ObjectStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 // Tier wrappers shared with the cache package's own tests.
 import { flakyTier, gatedTier } from '../../cache/test/tiers.js'
 import { query } from '../src/index.js'

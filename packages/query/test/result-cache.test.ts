@@ -1,7 +1,7 @@
 import { InMemoryCache, repositoryCache } from '@s3verless/cache'
 import { createDatabase, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const Task = defineModel(z.object({ title: z.string(), done: z.boolean(), points: z.number() }), {

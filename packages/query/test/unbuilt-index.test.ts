@@ -1,6 +1,6 @@
 import { createDatabase, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { query } from '../src/index.js'
 
 const shape = { name: z.string(), price: z.number() }

@@ -14,6 +14,7 @@ export type StorageErrorCode = keyof typeof STORAGE_ERRORS
  * `isS3verlessError(error, 'storage.rejected')` (works across package copies).
  */
 export class StorageError extends S3verlessError {
+  override readonly name: string = 'StorageError'
   declare readonly code: StorageErrorCode
 
   constructor(code: StorageErrorCode, message: string, options: S3verlessErrorOptions = {}) {

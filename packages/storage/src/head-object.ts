@@ -1,5 +1,4 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3'
-import { isS3verlessError, withRetry } from '@s3verless/core'
+import { isS3verlessError, S3NetworkError, S3ResponseError, withRetry } from '@s3verless/core'
 import { translateS3Error } from '@s3verless/core/internal'
 import type { UploadTarget } from './upload-target.js'
 
@@ -16,21 +15,14 @@ export interface ObjectHead {
   readonly metadata: Readonly<Record<string, string>>
 }
 
-type Handler = (args: { request: unknown }) => Promise<{ response: unknown; output: unknown }>
-/** The little of an SDK command we touch: its middleware stack. */
-interface AnyCommand {
-  middlewareStack: { add(middleware: (next: Handler) => Handler, options: { step: 'deserialize'; name: string; priority: 'low' }): void }
-}
-const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
-
 /**
  * HEADs an object: one HeadObject request on S3 (retried on throttling and outages), or a `get` on a
  * plain ObjectStore (which has no HEAD; those are local). `null` when the object does not exist.
  * @throws the store's typed errors (`store.accessDenied`, `store.unavailable`, …).
  */
 export async function headObject(target: UploadTarget, key: string): Promise<ObjectHead | null> {
-  const { sdk, bucket } = target
-  if (!sdk || !bucket) {
+  const { s3, bucket } = target
+  if (!s3 || !bucket) {
     const object = await target.store.get(key)
     if (!object) return null
     return {
@@ -42,31 +34,27 @@ export async function headObject(target: UploadTarget, key: string): Promise<Obj
       metadata: {},
     }
   }
+  const client = await s3.client()
   const retryable = (error: unknown) => isS3verlessError(error, 'store.throttled') || isS3verlessError(error, 'store.unavailable')
   return withRetry(async () => {
-    const command = new HeadObjectCommand({ Bucket: bucket, Key: key })
-    let date: string | undefined
-    ;(command as unknown as AnyCommand).middlewareStack.add(
-      (next: Handler): Handler =>
-        async (args) => {
-          const result = await next(args)
-          date = (result.response as { headers?: Record<string, string> }).headers?.date
-          return result
-        },
-      { step: 'deserialize', name: 's3verlessHeadDate', priority: 'low' },
-    )
     try {
-      const output = await sdk.send(command)
+      const answer = await client.send({ method: 'HEAD', bucket, key, operation: 'HeadObject' })
+      const metadata: Record<string, string> = {}
+      answer.headers.forEach((value, name) => {
+        if (name.toLowerCase().startsWith('x-amz-meta-')) metadata[name.toLowerCase().slice('x-amz-meta-'.length)] = value
+      })
+      const modified = answer.headers.get('last-modified')
       return {
-        size: output.ContentLength ?? 0,
-        contentType: output.ContentType,
-        etag: (output.ETag ?? '').replace(/^"|"$/g, ''),
-        lastModified: output.LastModified ?? new Date(0),
-        serverTime: date ? new Date(date) : new Date(),
-        metadata: output.Metadata ?? {},
+        size: Number(answer.headers.get('content-length') ?? 0),
+        contentType: answer.headers.get('content-type') ?? undefined,
+        etag: (answer.headers.get('etag') ?? '').replace(/^"|"$/g, ''),
+        lastModified: modified ? new Date(modified) : new Date(0),
+        serverTime: answer.serverTime,
+        metadata,
       }
     } catch (error) {
-      if (statusOf(error) === 404) return null
+      if (error instanceof S3ResponseError && error.$metadata.httpStatusCode === 404) return null
+      if (!(error instanceof S3ResponseError || error instanceof S3NetworkError)) throw error
       throw translateS3Error(error, { operation: 'HeadObject', key, conditionalWrite: false, serverErrorIsConflict: false })
     }
   }, retryable)

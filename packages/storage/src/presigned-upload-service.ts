@@ -113,7 +113,7 @@ export class PresignedUploadService {
     options: DownloadUrlOptions = {},
   ): Promise<string> {
     requireUploadKey(this.context, s3Key)
-    const { sdk, bucket } = requireS3(this.context.target(client), 'presign a download')
+    const { s3, bucket } = requireS3(this.context.target(client), 'presign a download')
     const seconds = expiresIn ?? this.config.expirationSeconds
     if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_PRESIGNED_EXPIRATION_SECONDS) {
       throw new StorageError(
@@ -121,7 +121,7 @@ export class PresignedUploadService {
         `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGNED_EXPIRATION_SECONDS}, got ${seconds}`,
       )
     }
-    return presignGet(sdk, bucket, s3Key, seconds, contentDisposition(filename ?? undefined, options.disposition))
+    return presignGet(s3, bucket, s3Key, seconds, contentDisposition(filename ?? undefined, options.disposition))
   }
 
   /**

@@ -59,7 +59,7 @@ export function resolveContentType(filename: string, contentType: string | null 
 
 /** {@link PresignedUploadService.generateUploadUrl}'s work; see there. */
 export async function generateUploadUrl(context: UploadContext, client: UploadClient, request: UploadUrlRequest): Promise<PresignedUpload> {
-  const { sdk, bucket } = requireS3(context.target(client), 'presign an upload')
+  const { s3, bucket } = requireS3(context.target(client), 'presign an upload')
   const { filename, size } = request
   if (size === undefined) {
     rejectUpload('size', { filename }, "declare the file's size: the presigned URL accepts a body of exactly that many bytes")
@@ -71,7 +71,7 @@ export async function generateUploadUrl(context: UploadContext, client: UploadCl
   const key = uploadKeyFor(filename, { prefix: context.config.keyPrefix, now, contentType })
   const metadata = encodeMetadata(name, request.uploadedBy ?? null, request.metadata ?? undefined)
   const expiresIn = context.config.expirationSeconds
-  const { url, headers } = await presignPut(sdk, bucket, { key, contentType, size, metadata, expiresIn, acl: context.acl })
+  const { url, headers } = await presignPut(s3, bucket, { key, contentType, size, metadata, expiresIn, acl: context.acl })
   return {
     url,
     key,

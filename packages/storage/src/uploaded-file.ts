@@ -1,6 +1,6 @@
 import type { InferRecord, Model, Stored } from '@s3verless/core'
 import { defineSystemModel } from '@s3verless/core/internal'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The fields of an {@link UploadedFile} record (beside `id`, `createdAt`, `updatedAt`). */
 export const uploadedFileShape = {

@@ -1,6 +1,6 @@
 import { createDatabase, defineModel } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { UploadedFile, uploadKeyFor } from '../src/index.js'
 import { bytes, failure, ID, memorySetup } from './fixtures.js'
 

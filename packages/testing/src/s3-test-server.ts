@@ -1,4 +1,3 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3'
 import { S3ClientManager, type S3Store } from '@s3verless/core'
 
 /** Where the real S3 server for tests is, read from `S3_TEST_*` environment variables. */
@@ -58,6 +57,6 @@ export async function createTestBucket(
   name = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
 ): Promise<{ store: S3Store; manager: S3ClientManager; bucket: string }> {
   const manager = testBucketManager(server, name)
-  await manager.getClient().send(new CreateBucketCommand({ Bucket: name }))
+  await manager.createBucket(name)
   return { store: manager.store(), manager, bucket: name }
 }

@@ -10,8 +10,13 @@ export interface ConformanceOptions {
 }
 
 const enc = new TextEncoder()
+/** Compares two byte strings lexicographically (no `Buffer`: the suite also runs inside workerd). */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+  return a.length - b.length
+}
 /** Sorts by raw UTF-8 bytes, independently of the library's own comparison. */
-const byteSorted = (keys: string[]) => [...keys].sort((a, b) => Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(enc.encode(b))))
+const byteSorted = (keys: string[]) => [...keys].sort((a, b) => compareBytes(enc.encode(a), enc.encode(b)))
 
 async function listEverything(store: ObjectStore, prefix: string, limit: number, extra: { startAfter?: string } = {}) {
   const keys: string[] = []

@@ -1,6 +1,6 @@
 import { DEFAULT_BASE_PATH, deleteAll, listAll, type ObjectStore, S3ClientManager } from '@s3verless/core'
 import { mapLimit } from '@s3verless/core/internal'
-import { z } from 'zod'
+import * as z from 'zod'
 import { AuthError } from '../errors.js'
 import { AuthKeys } from '../tokens/auth-keys.js'
 import { readJson, writeJson } from '../tokens/stored-json.js'

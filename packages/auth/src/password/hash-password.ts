@@ -1,3 +1,5 @@
+// #bcrypt is @node-rs/bcrypt on Node and a clear refusal elsewhere (package.json `imports`).
+import { loadBcrypt } from '#bcrypt'
 import { AuthError } from '../errors.js'
 import { BCRYPT_MAX_COST, BCRYPT_MAX_PASSWORD_BYTES, BCRYPT_MIN_COST, utf8Bytes } from './bcrypt-limits.js'
 
@@ -15,17 +17,6 @@ export const DEFAULT_BCRYPT_COST = 12
 
 /** A bcrypt hash in modular crypt format: `$2b$12$` followed by 22 salt and 31 hash characters. */
 export const BCRYPT_HASH = /^\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}$/
-
-type Bcrypt = typeof import('@node-rs/bcrypt')
-let bcrypt: Promise<Bcrypt> | undefined
-/**
- * The native bcrypt module, loaded on first use: importing this package stays possible on edge
- * runtimes, where only the PBKDF2 hasher works.
- */
-const loadBcrypt = (): Promise<Bcrypt> => {
-  bcrypt ??= import('@node-rs/bcrypt')
-  return bcrypt
-}
 
 /** Checks a bcrypt cost factor. @throws AuthError `auth.invalidCost` */
 export function checkBcryptCost(cost: number): number {
@@ -67,17 +58,19 @@ export async function hashPassword(password: string, options: HashPasswordOption
 }
 
 /**
- * Checks a password against a bcrypt hash (`$2a$`, `$2b$`, `$2x$` or `$2y$`). Never throws: a
- * malformed or empty hash, or a password longer than bcrypt's 72-byte limit (which
- * {@link hashPassword} never accepts), simply does not match.
+ * Checks a password against a bcrypt hash (`$2a$`, `$2b$`, `$2x$` or `$2y$`). A malformed or empty
+ * hash, or a password longer than bcrypt's 72-byte limit (which {@link hashPassword} never
+ * accepts), simply does not match.
+ * @throws AuthError `auth.invalidOptions` on a runtime without native bcrypt (edge runtimes).
  * @example
  * if (!(await verifyPassword(form.password, user.hashedPassword))) return unauthorized()
  */
 export async function verifyPassword(plain: string, hashed: string): Promise<boolean> {
   if (typeof plain !== 'string' || typeof hashed !== 'string' || !BCRYPT_HASH.test(hashed)) return false
   if (utf8Bytes(plain) > BCRYPT_MAX_PASSWORD_BYTES) return false
+  const bcrypt = await loadBcrypt() // no bcrypt on this runtime is an error, not a wrong password
   try {
-    return await (await loadBcrypt()).verify(plain, hashed)
+    return await bcrypt.verify(plain, hashed)
   } catch {
     return false
   }

@@ -1,5 +1,5 @@
 import { fromUtf8, isS3verlessError, type ObjectStore } from '@s3verless/core'
-import type { z } from 'zod'
+import type * as z from 'zod'
 
 /** A JSON object as read, with its etag; `value` is `null` when the object no longer parses. */
 export interface StoredJson<T> {

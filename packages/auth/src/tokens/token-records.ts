@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date')
 

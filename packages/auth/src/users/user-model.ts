@@ -1,7 +1,7 @@
 import type { InferCreate, InferRecord, InferUpdate, Model, ModelOptions, Relation } from '@s3verless/core'
 import { ModelDefinitionError } from '@s3verless/core'
 import { defineSystemModel } from '@s3verless/core/internal'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The fields every user has. `normalizedEmail` (the trimmed, lower-cased email) is the unique one,

@@ -1,5 +1,6 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { SettingsError } from '../errors.js'
+import type { S3Credentials, S3CredentialsSource } from '../s3/s3-credentials.js'
+import { S3FetchClient } from '../s3/s3-fetch-client.js'
 import type { S3verlessSettings } from '../settings/settings.js'
 import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import type { RetryOptions } from '../store/retry.js'
@@ -12,6 +13,10 @@ export interface S3ConnectionOptions {
   endpoint?: string
   accessKeyId?: string
   secretAccessKey?: string
+  /** For temporary credentials (default: `AWS_SESSION_TOKEN` from the environment, where there is one). */
+  sessionToken?: string
+  /** Credentials asked for before each request (a provider that refreshes them); instead of the keys above. */
+  credentials?: () => Promise<S3Credentials>
   /** Path-style addressing (default: on when an endpoint is given, as S3-compatible servers need). */
   forcePathStyle?: boolean
   /** Bucket used by `store()` when none is passed. */
@@ -19,29 +24,20 @@ export interface S3ConnectionOptions {
   /** Provider quirks for stores made here (default `'aws'`). */
   provider?: ProviderName | Partial<ProviderQuirks>
   retry?: RetryOptions
-  /** Most open connections per client (default 50). Connections are kept alive. */
-  maxSockets?: number
+  /** The `fetch` requests go through (default: the runtime's). */
+  fetch?: typeof fetch
 }
 
 interface Shared {
-  client: S3Client
+  client: S3FetchClient
   stats: ClientStatsRecorder
   users: number
 }
 
 const pool = new Map<string, Shared>()
 
-/**
- * The AWS SDK prints a multi-line notice on every client it makes under Node 20 (its future releases
- * will need Node 22). The release pinned here supports Node 20, so the notice says nothing to our
- * users: it is turned off unless the environment already says otherwise
- * (`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false` brings it back).
- */
-function quietSdkVersionNotice(): void {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  if (env && env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined)
-    env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
-}
+const environment = (): Record<string, string | undefined> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
 
 function fromSettings(settings: S3verlessSettings): S3ConnectionOptions {
   return {
@@ -57,9 +53,27 @@ function fromSettings(settings: S3verlessSettings): S3ConnectionOptions {
 
 const isSettings = (value: S3verlessSettings | S3ConnectionOptions): value is S3verlessSettings => 's3BasePath' in value
 
+/** The credentials of a configuration; missing keys fail at the first request, naming the variables. */
+function credentialsOf(options: S3ConnectionOptions): S3CredentialsSource {
+  if (options.credentials) return options.credentials
+  const env = environment()
+  const accessKeyId = options.accessKeyId ?? env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = options.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY
+  const sessionToken = options.sessionToken ?? (options.accessKeyId ? undefined : env.AWS_SESSION_TOKEN)
+  if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+  return async () => {
+    throw new SettingsError(
+      'No S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or pass accessKeyId and secretAccessKey, or a ' +
+        'credentials provider, to S3ClientManager)',
+      { details: { variables: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] } },
+    )
+  }
+}
+
 /**
- * Holds the S3 client: one shared client (with kept-alive connections) per configuration, however
- * many managers ask for it, plus request statistics for everything sent through its stores.
+ * Holds the S3 client: one shared fetch-based client per configuration, however many managers ask
+ * for it, plus request statistics for everything sent through its stores. Needs no AWS SDK and no
+ * Node built-in: the same manager works on Node and Workers-style runtimes.
  * @example
  * const manager = new S3ClientManager(loadSettings())
  * const store = manager.store()            // an ObjectStore on AWS_BUCKET_NAME
@@ -72,56 +86,48 @@ export class S3ClientManager {
 
   constructor(config: S3verlessSettings | S3ConnectionOptions = {}) {
     this.options = isSettings(config) ? fromSettings(config) : config
-    const { region, endpoint, accessKeyId, forcePathStyle, maxSockets } = this.options
-    this.configKey = JSON.stringify([region, endpoint, accessKeyId, this.options.secretAccessKey, forcePathStyle, maxSockets])
+    const { region, endpoint, accessKeyId, secretAccessKey, sessionToken, forcePathStyle } = this.options
+    this.configKey = JSON.stringify([region, endpoint, accessKeyId, secretAccessKey, sessionToken, forcePathStyle])
   }
 
   private acquire(): Shared {
     if (this.shared) return this.shared
-    let shared = pool.get(this.configKey)
+    const own = this.options.credentials !== undefined || this.options.fetch !== undefined
+    let shared = own ? undefined : pool.get(this.configKey)
     if (!shared) {
-      const { region, endpoint, accessKeyId, secretAccessKey, forcePathStyle, maxSockets } = this.options
-      const config: S3ClientConfig = {
+      const { region, endpoint, forcePathStyle } = this.options
+      const client = new S3FetchClient({
         region: region ?? 'us-east-1',
         ...(endpoint ? { endpoint } : {}),
         forcePathStyle: forcePathStyle ?? endpoint !== undefined,
-        ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
-        // Stores retry themselves (with knowledge of conditional writes); the SDK must not retry behind them.
-        maxAttempts: 1,
-        // Checksums only where S3 demands them: streamed uploads and presigned PUTs break otherwise.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        requestHandler: {
-          httpAgent: { keepAlive: true, maxSockets: maxSockets ?? 50 },
-          httpsAgent: { keepAlive: true, maxSockets: maxSockets ?? 50 },
-        },
-      }
-      quietSdkVersionNotice()
-      shared = { client: new S3Client(config), stats: new ClientStatsRecorder(), users: 0 }
-      pool.set(this.configKey, shared)
+        credentials: credentialsOf(this.options),
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      })
+      shared = { client, stats: new ClientStatsRecorder(), users: 0 }
+      if (!own) pool.set(this.configKey, shared)
     }
     shared.users++
     this.shared = shared
     return shared
   }
 
-  /** The shared SDK client for this configuration (the spec's `getSyncClient`). */
-  getClient(): S3Client {
+  /** The shared S3 client for this configuration (the spec's `getSyncClient`): sends signed requests and presigns URLs. */
+  getClient(): S3FetchClient {
     return this.acquire().client
   }
 
   /** Same as {@link getClient}; kept for the spec's name. */
-  getSyncClient(): S3Client {
+  getSyncClient(): S3FetchClient {
     return this.getClient()
   }
 
   /** The shared client, asynchronously (the spec's `get_async_client`). */
-  async getAsyncClient(): Promise<S3Client> {
+  async getAsyncClient(): Promise<S3FetchClient> {
     return this.getClient()
   }
 
   /** Runs `fn` with the shared client (the spec's `async with get_async_client()`). */
-  async withClient<T>(fn: (client: S3Client) => Promise<T>): Promise<T> {
+  async withClient<T>(fn: (client: S3FetchClient) => Promise<T>): Promise<T> {
     return fn(this.getClient())
   }
 
@@ -147,20 +153,22 @@ export class S3ClientManager {
     })
   }
 
+  /** Creates `bucket` (one CreateBucket request); for tests and first-time setup. */
+  async createBucket(bucket: string): Promise<void> {
+    await this.getClient().send({ method: 'PUT', bucket, operation: 'CreateBucket' })
+  }
+
   /** Requests by operation, errors by code, retries and latency percentiles of the shared client. */
   stats(): ClientStats {
     return this.acquire().stats.snapshot()
   }
 
-  /** Releases this manager's hold on the shared client; the last one out closes its connections. */
+  /** Releases this manager's hold on the shared client (fetch keeps no connections of ours to close). */
   destroy(): void {
     const shared = this.shared
     if (!shared) return
     this.shared = undefined
     shared.users--
-    if (shared.users <= 0) {
-      shared.client.destroy()
-      pool.delete(this.configKey)
-    }
+    if (shared.users <= 0 && pool.get(this.configKey) === shared) pool.delete(this.configKey)
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
 import { ModelDefinitionError } from './model-errors.js'
 import type { Relation } from './relations.js'
@@ -17,11 +17,11 @@ type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>
 type IndexableName<S extends AnyObjectSchema> = FieldName<S> | 'createdAt' | 'updatedAt'
 
 /** Options of {@link defineModel} (the spec's `_plural_name`, `_unique_fields`, `_indexed_fields`, `_enable_api`). */
-export interface ModelOptions<S extends AnyObjectSchema> {
+export interface ModelOptions<S extends AnyObjectSchema, P extends string = string> {
   /** The model's name, e.g. `'Product'`. */
   name: string
   /** Plural used in keys and routes (default: lowercase name + `s`). Letters, digits, `-`, `_`; not starting with `_`. */
-  plural?: string
+  plural?: P
   /** Fields whose values must be unique across records (null values are not claimed). */
   unique?: readonly FieldName<S>[]
   /** Fields with a secondary index (equality, `in`, ranges, prefixes, ordering). */
@@ -67,10 +67,11 @@ export interface ModelOptions<S extends AnyObjectSchema> {
 export type RecordUpgrade = (record: Record<string, unknown>) => Record<string, unknown>
 
 /** A defined model: its schema, options and the key helpers of the spec's `BaseS3Model`. */
-export interface Model<S extends AnyObjectSchema = AnyObjectSchema> {
+export interface Model<S extends AnyObjectSchema = AnyObjectSchema, P extends string = string> {
   readonly kind: 's3verless.model'
   readonly name: string
-  readonly plural: string
+  /** The plural, as a literal type where it is known (`'products'`), so HTTP routes are typed per model. */
+  readonly plural: P
   readonly schema: S
   readonly unique: readonly string[]
   /** Indexed fields, including foreign keys of `belongsTo` relations. */
@@ -126,8 +127,11 @@ function fail(name: string, message: string): never {
  * })
  * type Product = InferRecord<typeof Product>
  */
-export function defineModel<S extends AnyObjectSchema>(schema: S, options: ModelOptions<S>): Model<S> {
-  return buildModel(schema, options, { allowReservedPlural: false })
+export function defineModel<S extends AnyObjectSchema, const N extends string, const P extends string = `${Lowercase<N>}s`>(
+  schema: S,
+  options: ModelOptions<S, P> & { name: N },
+): Model<S, P> {
+  return buildModel(schema, options, { allowReservedPlural: false }) as Model<S, P>
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 
 /** What a schema field holds, as far as storage, indexes and queries care. */
 export type FieldKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'array' | 'object' | 'bigint' | 'other'

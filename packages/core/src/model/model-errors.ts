@@ -10,6 +10,7 @@ export interface FieldIssue {
 
 /** A model was defined with invalid options (unknown field in `unique`, reserved plural, …). */
 export class ModelDefinitionError extends S3verlessError {
+  override readonly name: string = 'ModelDefinitionError'
   constructor(message: string, options: S3verlessErrorOptions = {}) {
     super('model.definition', message, options)
   }
@@ -17,6 +18,7 @@ export class ModelDefinitionError extends S3verlessError {
 
 /** Input failed the model's schema; `issues` lists each field's path and message. Nothing was written. */
 export class ValidationError extends S3verlessError {
+  override readonly name: string = 'ValidationError'
   readonly issues: FieldIssue[]
   constructor(model: string, issues: FieldIssue[], options: S3verlessErrorOptions = {}) {
     const summary = issues
@@ -33,6 +35,7 @@ export class ValidationError extends S3verlessError {
 
 /** Another record already holds a unique value (or a concurrent write is claiming it). */
 export class UniqueConstraintError extends S3verlessError {
+  override readonly name: string = 'UniqueConstraintError'
   readonly field: string
   readonly value: unknown
   constructor(model: string, field: string, value: unknown, options: S3verlessErrorOptions & { inFlight?: boolean } = {}) {
@@ -48,6 +51,7 @@ export class UniqueConstraintError extends S3verlessError {
 
 /** The record changed since it was read (stale `ifMatch` etag, or a lost race): re-read and retry. */
 export class ConflictError extends S3verlessError {
+  override readonly name: string = 'ConflictError'
   constructor(model: string, id: string, options: S3verlessErrorOptions & { message?: string } = {}) {
     super('model.conflict', options.message ?? `${model} ${id} was changed by another write; re-read it and try again`, {
       ...options,
@@ -58,6 +62,7 @@ export class ConflictError extends S3verlessError {
 
 /** No record with that id. */
 export class RecordNotFoundError extends S3verlessError {
+  override readonly name: string = 'RecordNotFoundError'
   constructor(model: string, id: string, options: S3verlessErrorOptions = {}) {
     super('model.notFound', `${model} ${id} not found`, { ...options, details: { ...options.details, model, id } })
   }
@@ -65,6 +70,7 @@ export class RecordNotFoundError extends S3verlessError {
 
 /** A stored object no longer parses as the model; names the key. */
 export class CorruptRecordError extends S3verlessError {
+  override readonly name: string = 'CorruptRecordError'
   readonly key: string
   constructor(model: string, key: string, reason: string, options: S3verlessErrorOptions = {}) {
     super('model.corrupt', `Stored ${model} at ${key} is unreadable: ${reason}`, {
@@ -77,6 +83,7 @@ export class CorruptRecordError extends S3verlessError {
 
 /** An id that is not a UUID, rejected before any request. */
 export class InvalidIdError extends S3verlessError {
+  override readonly name: string = 'InvalidIdError'
   constructor(model: string, id: unknown) {
     super('model.invalidId', `${model} id must be a UUID, got ${JSON.stringify(id)}`, { details: { model, id } })
   }
@@ -84,6 +91,7 @@ export class InvalidIdError extends S3verlessError {
 
 /** A delete was refused because related records exist and the relation says `restrict`. */
 export class RestrictError extends S3verlessError {
+  override readonly name: string = 'RestrictError'
   constructor(model: string, id: string, relation: string, related: string, options: S3verlessErrorOptions = {}) {
     super(
       'model.restricted',
@@ -98,6 +106,7 @@ export class RestrictError extends S3verlessError {
 
 /** An index or unique constraint is declared but not yet built for the data already stored: run `reindex()`. */
 export class IndexNotReadyError extends S3verlessError {
+  override readonly name: string = 'IndexNotReadyError'
   constructor(model: string, what: string) {
     super(
       'model.indexNotReady',

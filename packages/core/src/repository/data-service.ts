@@ -1,15 +1,19 @@
-import type { S3Client } from '@aws-sdk/client-s3'
 import { S3ClientManager } from '../client/s3-client-manager.js'
 import { isS3verlessError } from '../errors.js'
 import type { InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
+import type { S3FetchClient } from '../s3/s3-fetch-client.js'
+import type { SdkS3ClientLike } from '../s3/sdk-client.js'
 import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import { s3Store } from '../store/s3-store.js'
 import type { ObjectStore } from '../store/types.js'
 import { createDatabase } from './database.js'
 import type { PageResult, Repository, Stored } from './repository.js'
 
-/** What the spec's `s3_client` argument may be: an AWS SDK client, an `S3ClientManager`, or any ObjectStore. */
-export type S3ClientLike = S3Client | S3ClientManager | ObjectStore
+/**
+ * What the spec's `s3_client` argument may be: an AWS SDK v3 `S3Client` (its region, endpoint and
+ * credentials are used), an {@link S3FetchClient}, an `S3ClientManager`, or any ObjectStore.
+ */
+export type S3ClientLike = SdkS3ClientLike | S3FetchClient | S3ClientManager | ObjectStore
 
 /** Options of {@link S3DataService}. */
 export interface S3DataServiceOptions {

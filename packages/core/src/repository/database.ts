@@ -1,4 +1,5 @@
-import { S3ClientManager } from '../client/s3-client-manager.js'
+import type { S3ClientManager } from '../client/s3-client-manager.js'
+import { storeFrom } from '../client/store-source.js'
 import { SettingsError } from '../errors.js'
 import { DEFAULT_BASE_PATH, type Model } from '../model/define-model.js'
 import { ModelDefinitionError } from '../model/model-errors.js'
@@ -57,7 +58,7 @@ export interface Database {
  * const cached = createDatabase({ store, models: [User, Post], cache: { backend: repositoryCache(new InMemoryCache()), mode: 'ttl' } })
  */
 export function createDatabase(options: DatabaseOptions): Database {
-  const store = options.store instanceof S3ClientManager ? options.store.store(options.bucket) : options.store
+  const store = storeFrom(options.store, options.bucket)
   const registry = createRegistry(options.models)
   const basePath = options.basePath ?? DEFAULT_BASE_PATH
   if (basePath !== '' && !basePath.endsWith('/')) throw new ModelDefinitionError(`basePath must end with "/", got "${basePath}"`)

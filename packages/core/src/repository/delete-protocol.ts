@@ -183,6 +183,7 @@ async function nullForeignKey(other: RepoCore, dependent: RawRecord, foreignKey:
  * dependent's own write had an unknown outcome); `details.causes` lists the codes of what stopped it.
  */
 export class DeleteIncompleteError extends S3verlessError {
+  override readonly name: string = 'DeleteIncompleteError'
   constructor(model: string, id: string, causes: readonly unknown[]) {
     const codes = causes.map((c) => (isS3verlessError(c) ? c.code : c instanceof Error ? c.message : String(c)))
     const first = causes[0]

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseIsoDateTime } from '../model/compare-values.js'
 import { type Model, SERVER_FIELDS } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { SettingsError } from '../errors.js'
 
 /** JWT algorithms S3verless signs with. `none` and asymmetric algorithms are not accepted for the shared secret. */

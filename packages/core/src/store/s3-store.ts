@@ -1,12 +1,9 @@
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3'
 import { ClientStatsRecorder } from '../client/client-stats.js'
+import { InvalidRequest } from '../errors.js'
+import type { S3Answer, S3FetchClient, S3Request } from '../s3/s3-fetch-client.js'
+import { S3NetworkError, S3ResponseError } from '../s3/s3-response-error.js'
+import { deleteObjectsBody, readDeleteErrors, readListResult } from '../s3/s3-xml-bodies.js'
+import { fetchClientFromSdk, isSdkClient, type SdkS3ClientLike } from '../s3/sdk-client.js'
 import { toBytes } from './bytes.js'
 import { quoteEtag, unquoteEtag } from './etag.js'
 import { assertDeleteBatch, assertPageSize, assertPutConditions, assertValidKey } from './keys.js'
@@ -17,8 +14,11 @@ import type { DeleteManyResult, GetOptions, NotModified, ObjectStore, StoredObje
 
 /** Options for {@link s3Store}. */
 export interface S3StoreOptions {
-  /** An AWS SDK v3 client (share one per configuration; `S3ClientManager` does). */
-  client: S3Client
+  /**
+   * The S3 client: an {@link S3FetchClient} (what `S3ClientManager` makes), or an AWS SDK v3 `S3Client`,
+   * whose region, endpoint and credential provider are used (its requests still go through `fetch`).
+   */
+  client: S3FetchClient | SdkS3ClientLike
   bucket: string
   /** Provider quirks by name (`'aws'`, `'ceph'`) or explicitly (default `'aws'`). */
   provider?: ProviderName | Partial<ProviderQuirks>
@@ -31,76 +31,70 @@ export interface S3StoreOptions {
 export interface S3Store extends ObjectStore {
   readonly bucket: string
   readonly stats: ClientStatsRecorder
+  /** The fetch client the store sends with (for presigning and HEAD). */
+  client(): Promise<S3FetchClient>
 }
 
-interface Sent<T> {
-  output: T
-  serverTime: Date
-}
+/** WHATWG URLs fold `.` and `..` path segments away, so such a key would silently name another object. */
+const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/
 
-type Handler = (args: { request: unknown }) => Promise<{ response: unknown; output: unknown }>
-/** The little of an SDK command we touch: its middleware stack. */
-interface AnyCommand {
-  middlewareStack: { add(middleware: (next: Handler) => Handler, options: { step: 'deserialize'; name: string; priority: 'low' }): void }
-}
+/** The S3 errors the store translates; anything else thrown is a fault of the runtime or caller and propagates as it is. */
+const isS3Failure = (error: unknown) =>
+  error instanceof S3ResponseError ||
+  error instanceof S3NetworkError ||
+  (error as Error)?.name === 'CredentialsProviderError' ||
+  sdkStatusOf(error) !== undefined
 
 /**
- * An object store over the AWS SDK v3 S3 client. Works with AWS S3 and S3-compatible servers
- * (Ceph RGW, MinIO, R2); pass `provider: 'ceph'` for RGW's quirks. Throttling and 5xx answers are
- * retried with jittered exponential backoff; a failed precondition (412) never is, and a 5xx to a
- * conditional write is not retried blindly (it may have been applied).
- * Give it a client that does not retry (`maxAttempts: 1`, as `S3ClientManager` makes): the store
- * retries what is safe to retry itself, and never blindly repeats a conditional write that may
- * have landed. (A client that retries anyway is tolerated: a write that then meets its own first
- * attempt is recognised by its token.)
+ * An object store on S3 and S3-compatible servers (Ceph RGW, MinIO, R2) over `fetch`: no AWS SDK and no
+ * Node built-in, so the same store runs on Node and Workers-style runtimes. Pass `provider: 'ceph'`
+ * for RGW's quirks. Throttling, 5xx answers and lost connections are retried with jittered
+ * exponential backoff; a failed precondition (412) never is, and a 5xx to a conditional write is not
+ * retried blindly (it may have been applied). Errors that are not S3's (a `ReferenceError` in the
+ * runtime, say) are thrown as they are, never reported as an outage.
  * @example
- * const store = s3Store({ client: new S3Client({ region: 'us-east-1', maxAttempts: 1 }), bucket: 'my-bucket' })
+ * const store = s3Store({ client: new S3FetchClient({ region: 'us-east-1', credentials }), bucket: 'my-bucket' })
  */
 export const s3Store = (options: S3StoreOptions): S3Store => {
-  const { client, bucket } = options
+  const { bucket } = options
   const quirks = resolveQuirks(options.provider)
   const retry = { ...DEFAULT_RETRY, ...options.retry }
   const stats = options.stats ?? new ClientStatsRecorder()
   const ifMatchValue = (etag: string) => (quirks.unquotedIfMatch ? unquoteEtag(etag) : quoteEtag(etag))
+  let fetchClient: Promise<S3FetchClient> | undefined
+  const client = () => {
+    if (!fetchClient) {
+      const given = options.client
+      fetchClient = isSdkClient(given) ? fetchClientFromSdk(given) : Promise.resolve(given as S3FetchClient)
+      fetchClient.catch(() => {
+        fetchClient = undefined
+      })
+    }
+    return fetchClient
+  }
 
-  async function send<T>(
-    operation: string,
-    key: string | undefined,
-    make: () => object,
-    conditionalWrite = false,
-    passThrough?: (error: unknown) => boolean,
-  ): Promise<Sent<T>> {
+  /** Sends with retries; `passThrough` names statuses that are answers, not errors (a 404 to GET). */
+  function send(request: Omit<S3Request, 'bucket'>, key: string | undefined, conditionalWrite = false, passThrough: number[] = []) {
     return withRetry(
-      async () => {
-        const command = make() as AnyCommand
-        let serverTime: Date | undefined
-        command.middlewareStack.add(
-          (next: Handler): Handler =>
-            async (args) => {
-              const result = await next(args)
-              const date = (result.response as { headers?: Record<string, string> }).headers?.date
-              if (date) serverTime = new Date(date)
-              return result
-            },
-          { step: 'deserialize', name: 's3verlessServerTime', priority: 'low' },
-        )
+      async (): Promise<S3Answer | S3ResponseError> => {
         const started = performance.now()
         try {
-          const output = (await client.send(command as never)) as T
-          stats.request(operation, performance.now() - started)
-          return { output, serverTime: serverTime ?? new Date() }
+          const answer = await (await client()).send({ ...request, bucket })
+          stats.request(request.operation, performance.now() - started)
+          return answer
         } catch (error) {
-          if (passThrough?.(error)) {
-            stats.request(operation, performance.now() - started)
-            throw error
+          if (error instanceof S3ResponseError && passThrough.includes(error.$metadata.httpStatusCode)) {
+            stats.request(request.operation, performance.now() - started)
+            return error
           }
+          if (!isS3Failure(error)) throw error
           const translated = translateS3Error(error, {
-            operation,
+            operation: request.operation,
             key,
             conditionalWrite,
             serverErrorIsConflict: quirks.serverErrorOnConditionalPutIsConflict,
           })
-          stats.request(operation, performance.now() - started, translated.code)
+          stats.request(request.operation, performance.now() - started, translated.code)
           throw translated
         }
       },
@@ -109,46 +103,33 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
     )
   }
 
+  const checkKey = (operation: string, key: string) => {
+    assertValidKey(operation, key)
+    if (DOT_SEGMENT.test(key)) {
+      throw new InvalidRequest(operation, key, { message: `${operation}: S3 keys with "." or ".." path segments cannot be sent in a URL` })
+    }
+  }
+
   function get(key: string): Promise<StoredObject | null>
   function get(key: string, opts: GetOptions): Promise<StoredObject | NotModified | null>
   async function get(key: string, opts: GetOptions = {}): Promise<StoredObject | NotModified | null> {
-    assertValidKey('get', key)
-    const missing = (e: unknown) => sdkStatusOf(e) === 404 || sdkStatusOf(e) === 304
-    try {
-      const { output, serverTime } = await send<{
-        Body?: { transformToByteArray(): Promise<Uint8Array> }
-        ETag?: string
-        LastModified?: Date
-        ContentType?: string
-      }>(
-        'GetObject',
-        key,
-        () =>
-          new GetObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            ...(opts.ifNoneMatch ? { IfNoneMatch: quoteEtag(opts.ifNoneMatch) } : {}),
-          }),
-        false,
-        missing,
-      )
-      const body = output.Body ? await output.Body.transformToByteArray() : new Uint8Array()
-      return {
-        notModified: false,
-        key,
-        body,
-        etag: unquoteEtag(output.ETag ?? ''),
-        lastModified: output.LastModified ?? serverTime,
-        serverTime,
-        ...(output.ContentType ? { contentType: output.ContentType } : {}),
-      }
-    } catch (error) {
-      const status = sdkStatusOf(error)
-      if (status === 404) return null
-      if (status === 304 && opts.ifNoneMatch) {
-        return { notModified: true, key, etag: unquoteEtag(opts.ifNoneMatch), serverTime: new Date() }
-      }
-      throw error
+    checkKey('get', key)
+    const headers: Record<string, string> = opts.ifNoneMatch ? { 'If-None-Match': quoteEtag(opts.ifNoneMatch) } : {}
+    const answer = await send({ method: 'GET', key, headers, operation: 'GetObject' }, key, false, [404, 304])
+    if (answer instanceof S3ResponseError) {
+      if (answer.$metadata.httpStatusCode === 404) return null
+      return { notModified: true, key, etag: unquoteEtag(opts.ifNoneMatch ?? ''), serverTime: answer.serverTime ?? new Date() }
+    }
+    const modified = answer.headers.get('last-modified')
+    const contentType = answer.headers.get('content-type')
+    return {
+      notModified: false,
+      key,
+      body: answer.body,
+      etag: unquoteEtag(answer.headers.get('etag') ?? ''),
+      lastModified: modified ? new Date(modified) : answer.serverTime,
+      serverTime: answer.serverTime,
+      ...(contentType ? { contentType } : {}),
     }
   }
 
@@ -156,110 +137,78 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
     name: 's3',
     bucket,
     stats,
+    client,
     capabilities: { conditionalDelete: quirks.conditionalDelete, timeResolutionMs: 1000 },
     get,
     async put(key, body, opts = {}) {
-      assertValidKey('put', key)
+      checkKey('put', key)
       assertPutConditions(key, opts)
       const conditional = opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined
-      const bytes = toBytes(body)
-      try {
-        const { output } = await send<{ ETag?: string }>(
-          'PutObject',
-          key,
-          () =>
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              Body: bytes,
-              ContentLength: bytes.length,
-              ...(opts.contentType ? { ContentType: opts.contentType } : {}),
-              ...(opts.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
-              ...(opts.ifMatch !== undefined ? { IfMatch: ifMatchValue(opts.ifMatch) } : {}),
-            }),
-          conditional,
-          (e) => opts.ifMatch !== undefined && sdkStatusOf(e) === 404,
-        )
-        return { etag: unquoteEtag(output.ETag ?? '') }
-      } catch (error) {
-        // AWS answers If-Match on a missing key with 404; the port (and RGW) call that a failed precondition.
-        if (opts.ifMatch !== undefined && sdkStatusOf(error) === 404) {
-          throw translateS3Error(Object.assign(new Error('precondition failed: key is gone'), { $metadata: { httpStatusCode: 412 } }), {
-            operation: 'put',
-            key,
-            conditionalWrite: true,
-            serverErrorIsConflict: false,
-          })
-        }
-        throw error
+      const headers: Record<string, string> = {
+        ...(opts.contentType ? { 'Content-Type': opts.contentType } : {}),
+        ...(opts.ifNoneMatch ? { 'If-None-Match': '*' } : {}),
+        ...(opts.ifMatch !== undefined ? { 'If-Match': ifMatchValue(opts.ifMatch) } : {}),
       }
+      const answer = await send(
+        { method: 'PUT', key, headers, body: toBytes(body), operation: 'PutObject' },
+        key,
+        conditional,
+        opts.ifMatch !== undefined ? [404] : [],
+      )
+      // AWS answers If-Match on a missing key with 404; the port (and RGW) call that a failed precondition.
+      if (answer instanceof S3ResponseError) {
+        throw translateS3Error(new S3ResponseError(412, 'PreconditionFailed', 'precondition failed: key is gone', answer.serverTime), {
+          operation: 'PutObject',
+          key,
+          conditionalWrite: true,
+          serverErrorIsConflict: false,
+        })
+      }
+      return { etag: unquoteEtag(answer.headers.get('etag') ?? '') }
     },
     async delete(key, opts = {}) {
-      assertValidKey('delete', key)
+      checkKey('delete', key)
       const conditional = opts.ifMatch !== undefined && quirks.conditionalDelete
-      try {
-        await send(
-          'DeleteObject',
-          key,
-          () =>
-            new DeleteObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              ...(conditional ? { IfMatch: ifMatchValue(opts.ifMatch as string) } : {}),
-            }),
-          conditional,
-          (e) => sdkStatusOf(e) === 404,
-        )
-      } catch (error) {
-        if (sdkStatusOf(error) === 404) return
-        throw error
-      }
+      const headers: Record<string, string> = conditional ? { 'If-Match': ifMatchValue(opts.ifMatch as string) } : {}
+      await send({ method: 'DELETE', key, headers, operation: 'DeleteObject' }, key, conditional, [404])
     },
     async deleteMany(keys): Promise<DeleteManyResult> {
       assertDeleteBatch(keys)
+      for (const key of keys) checkKey('deleteMany', key)
       if (keys.length === 0) return { deleted: [], errors: [] }
-      const { output } = await send<{
-        Deleted?: { Key?: string }[]
-        Errors?: { Key?: string; Code?: string; Message?: string }[]
-      }>(
-        'DeleteObjects',
+      const { body, contentMd5 } = deleteObjectsBody(keys)
+      const headers = { 'Content-MD5': contentMd5, 'Content-Type': 'application/xml' }
+      const answer = (await send(
+        { method: 'POST', query: { delete: '' }, headers, body, operation: 'DeleteObjects' },
         undefined,
-        () => new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      )
-      const errors = (output.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' }))
+      )) as S3Answer
+      const errors = readDeleteErrors(new TextDecoder().decode(answer.body))
       const failed = new Set(errors.map((e) => e.key))
       return { deleted: keys.filter((k) => !failed.has(k)), errors }
     },
     async list(prefix, opts = {}) {
       assertPageSize('list', opts.limit)
-      const { output, serverTime } = await send<{
-        Contents?: { Key?: string; LastModified?: Date; Size?: number; ETag?: string }[]
-        CommonPrefixes?: { Prefix?: string }[]
-        NextContinuationToken?: string
-        IsTruncated?: boolean
-      }>(
-        'ListObjectsV2',
+      const query: Record<string, string> = {
+        'list-type': '2',
+        'encoding-type': 'url',
         prefix,
-        () =>
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: prefix,
-            ...(opts.startAfter !== undefined ? { StartAfter: opts.startAfter } : {}),
-            ...(opts.cursor !== undefined ? { ContinuationToken: opts.cursor } : {}),
-            ...(opts.delimiter !== undefined ? { Delimiter: opts.delimiter } : {}),
-            MaxKeys: opts.limit ?? 1000,
-          }),
-      )
+        'max-keys': String(opts.limit ?? 1000),
+        ...(opts.startAfter !== undefined ? { 'start-after': opts.startAfter } : {}),
+        ...(opts.cursor !== undefined ? { 'continuation-token': opts.cursor } : {}),
+        ...(opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}),
+      }
+      const answer = (await send({ method: 'GET', query, operation: 'ListObjectsV2' }, prefix)) as S3Answer
+      const result = readListResult(new TextDecoder().decode(answer.body))
       return {
-        objects: (output.Contents ?? []).map((o) => ({
-          key: o.Key ?? '',
-          lastModified: o.LastModified ?? serverTime,
-          size: o.Size ?? 0,
-          ...(o.ETag ? { etag: unquoteEtag(o.ETag) } : {}),
+        objects: result.contents.map((o) => ({
+          key: o.key,
+          lastModified: o.lastModified ?? answer.serverTime,
+          size: o.size,
+          ...(o.etag ? { etag: unquoteEtag(o.etag) } : {}),
         })),
-        commonPrefixes: (output.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
-        ...(output.IsTruncated && output.NextContinuationToken ? { cursor: output.NextContinuationToken } : {}),
-        serverTime,
+        commonPrefixes: result.commonPrefixes,
+        ...(result.isTruncated && result.nextContinuationToken ? { cursor: result.nextContinuationToken } : {}),
+        serverTime: answer.serverTime,
       }
     },
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { belongsTo, createDatabase, defineModel, hasMany, instrumentStore, memoryStore } from '../../src/index.js'
 
 export const Product = defineModel(

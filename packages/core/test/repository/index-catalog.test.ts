@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { createDatabase, defineModel, instrumentStore, memoryStore } from '../../src/index.js'
 
 const shape = { name: z.string(), sku: z.string(), category: z.string() }

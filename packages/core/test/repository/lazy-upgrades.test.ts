@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { createDatabase, defineModel, fromUtf8, isS3verlessError, memoryStore } from '../../src/index.js'
 import { mapCache } from './cache-fixtures.js'
 

@@ -1,4 +1,3 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3'
 import {
   createDatabase,
   type FaultRule,
@@ -231,6 +230,6 @@ export const RGW_SKIP_REASON = 'S3_TEST_ENDPOINT is not set: start a real S3 ser
 export async function rgwBucket(server: NonNullable<ReturnType<typeof rgwServer>>): Promise<ObjectStore> {
   const bucket = `races-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
   const manager = new S3ClientManager({ ...server, region: 'us-east-1', forcePathStyle: true, bucket })
-  await manager.getClient().send(new CreateBucketCommand({ Bucket: bucket }))
+  await manager.createBucket(bucket)
   return manager.store()
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { belongsTo, createDatabase, defineModel, hasMany, hasOne, instrumentStore, memoryStore, type OnDelete } from '../../src/index.js'
 import { setup } from './fixtures.js'
 

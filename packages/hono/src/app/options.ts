@@ -5,7 +5,7 @@ import type { ClientAddressOf } from '../auth/client-address.js'
 import type { DocsAssets } from '../docs/docs-assets.js'
 
 /** Options of {@link S3verless} (the spec's constructor, plus where data lives and the HTTP limits). */
-export interface S3verlessOptions {
+export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]> {
   /** Settings (`AWS_*`, `SECRET_KEY`, `S3_BASE_PATH`, …); default `loadSettings()` from the environment. */
   settings?: S3verlessSettings
   /** API title for OpenAPI and the index (default `'S3verless API'`). */
@@ -17,7 +17,7 @@ export interface S3verlessOptions {
   /** Serve the admin UI at `/admin` (default true; it needs `auth`). */
   enableAdmin?: boolean
   /** The application's models; each with `enableApi` gets CRUD routes at `/{plural}`. */
-  models?: readonly Model[]
+  models?: Ms
   /**
    * Module specifiers whose exported models are discovered (the spec's `model_packages`); loaded by
    * `await builder.discoverModels()` or the async {@link createS3verlessApp}.

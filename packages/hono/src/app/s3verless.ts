@@ -1,7 +1,7 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
 import { RateLimiter } from '@s3verless/auth'
 import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
 import { PresignedUploadService } from '@s3verless/storage'
+import { Hono } from 'hono'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
 import { defaultClientAddress } from '../auth/client-address.js'
@@ -13,16 +13,21 @@ import { errorHandler, notFoundHandler } from '../errors/error-handler.js'
 import { healthRoute } from '../health-route.js'
 import { registerAuthPaths } from '../openapi/auth-paths.js'
 import { registerModelPaths } from '../openapi/model-paths.js'
+import { OpenApiRegistry } from '../openapi/openapi-registry.js'
 import { registerUploadPaths } from '../openapi/upload-paths.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
+import type { S3verlessSchema } from './app-schema.js'
 import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
 import type { S3verlessOptions } from './options.js'
 
-/** The Hono app an `S3verless` builder makes: a standard `OpenAPIHono` with the S3verless env. */
-export type S3verlessApp = OpenAPIHono<S3verlessEnv>
+/**
+ * The Hono app an `S3verless` builder makes: a standard `Hono` app with the S3verless env, whose
+ * route types (every model's CRUD routes, auth and upload routes) make `hc<typeof app>` typed end to end.
+ */
+export type S3verlessApp<Ms extends readonly Model[] = readonly Model[]> = Hono<S3verlessEnv, S3verlessSchema<Ms>, '/'>
 
 /**
  * The application builder (the spec's `S3verless`): one database from `store` (or an
@@ -35,13 +40,13 @@ export type S3verlessApp = OpenAPIHono<S3verlessEnv>
  * const app = builder.createApp()
  * const res = await app.request('/products?price__gt=3&orderBy=-price')
  */
-export class S3verless {
-  readonly options: S3verlessOptions
+export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
+  readonly options: S3verlessOptions<Ms>
   readonly settings: S3verlessSettings
   private discovered: Model[] = []
   private data: AppData | undefined
 
-  constructor(options: S3verlessOptions = {}) {
+  constructor(options: S3verlessOptions<Ms> = {}) {
     this.options = options
     this.settings = options.settings ?? loadSettings()
   }
@@ -81,7 +86,7 @@ export class S3verless {
   }
 
   /** Builds the Hono app. */
-  createApp(): S3verlessApp {
+  createApp(): S3verlessApp<Ms> {
     const { database, auth, models } = this.appData
     const o = this.options
     const meta = {
@@ -97,7 +102,8 @@ export class S3verless {
       defaultLimit: o.defaultLimit ?? 20,
       maxBulk: o.maxBulk ?? 100,
     }
-    const app = new OpenAPIHono<S3verlessEnv>({ defaultHook: undefined })
+    const app = new Hono<S3verlessEnv>()
+    const registry = new OpenApiRegistry()
     app.onError(errorHandler({ ...(o.onServerError ? { onServerError: (e) => o.onServerError?.(e) } : {}) }))
     app.notFound(notFoundHandler)
     const served = models.filter((m) => m.enableApi)
@@ -113,7 +119,7 @@ export class S3verless {
       for (const path of ['/auth/*', ...served.map((m) => `/${m.plural}/*`), ...served.map((m) => `/${m.plural}`), '/uploads/*'])
         app.use(path, api)
       app.route('/auth', authRoutes(auth, { rateLimiter, clientAddress, setupToken: o.setupToken }))
-      registerAuthPaths(app as never, prefix)
+      registerAuthPaths(registry, prefix)
     }
     if (o.uploads && auth) {
       const service =
@@ -125,11 +131,14 @@ export class S3verless {
               ...(this.settings.awsBucketName ? { bucket: this.settings.awsBucketName } : {}),
             })
       app.route('/uploads', uploadRoutes({ service, client: o.store ?? database.store, store: database.store }))
-      registerUploadPaths(app as never, prefix)
+      registerUploadPaths(registry, prefix)
     }
     for (const model of served) {
-      app.route(`/${model.plural}`, modelRoutes(model, ctx))
-      registerModelPaths(app as never, model, prefix)
+      app.route(
+        `/${model.plural}`,
+        modelRoutes(model, { ...ctx, ...(o.onServerError ? { onServerError: (e: unknown) => o.onServerError?.(e) } : {}) }),
+      )
+      registerModelPaths(registry, model, prefix)
     }
     if (adminEnabled && auth)
       mountAdmin(app, {
@@ -143,9 +152,13 @@ export class S3verless {
         rateLimiter,
         clientAddress,
       })
-    app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    app.doc31('/openapi.json', { openapi: '3.1.0', info: meta, servers: prefix ? [{ url: prefix }] : [] })
-    return app
+    registry.registerSecurityScheme('bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    let document: Record<string, unknown> | undefined
+    app.get('/openapi.json', (c) => {
+      document ??= registry.document(meta, prefix ? [{ url: prefix }] : [])
+      return c.json(document)
+    })
+    return app as unknown as S3verlessApp<Ms>
   }
 }
 
@@ -154,7 +167,9 @@ export class S3verless {
  * @example
  * const app = await createS3verlessApp({ modelPackages: ['./models.js'], store: fsStore({ root: './data' }) })
  */
-export async function createS3verlessApp(options: S3verlessOptions = {}): Promise<S3verlessApp> {
+export async function createS3verlessApp<const Ms extends readonly Model[] = readonly Model[]>(
+  options: S3verlessOptions<Ms> = {},
+): Promise<S3verlessApp<Ms>> {
   const builder = new S3verless(options)
   if (options.modelPackages?.length) await builder.discoverModels()
   return builder.createApp()

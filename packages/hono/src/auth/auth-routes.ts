@@ -5,6 +5,7 @@ import type { RequestUser, S3verlessEnv } from '../app/env.js'
 import { isObject, readFormBody, readJson } from '../crud/body.js'
 import { HttpError } from '../errors/http-error.js'
 import { setupFirstAdmin } from './admin-setup.js'
+import type { AuthRoutes } from './auth-routes-types.js'
 import { bearerToken, requireAuth } from './bearer.js'
 import type { ClientAddressOf } from './client-address.js'
 
@@ -44,7 +45,7 @@ async function formOrJson(c: Context): Promise<{ body: unknown; form: boolean }>
  * `POST /setup` (first admin, with the one-time setup token). Login, register and refresh are
  * rate limited with `RateLimit-*` headers (429 with `Retry-After` past the limit).
  */
-export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: AuthRoutesOptions): Hono<S3verlessEnv> {
+export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: AuthRoutesOptions): AuthRoutes {
   const limit = async (c: Context, endpoint: string) => {
     if (!options.rateLimiter) return
     const info = await options.rateLimiter.enforce({ headers: c.req.raw.headers, remoteAddress: options.clientAddress(c) }, endpoint)
@@ -97,5 +98,5 @@ export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: Aut
       const input = strings(await readJson(c), ['setupToken', 'username', 'email', 'password'])
       const user = await setupFirstAdmin(auth as unknown as S3AuthService<Model>, options.setupToken, input as never)
       return c.json(publicUser(user) as RequestUser, 201)
-    })
+    }) as unknown as AuthRoutes
 }

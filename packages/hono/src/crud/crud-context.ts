@@ -1,4 +1,5 @@
 import type { Database } from '@s3verless/core'
+import type { ErrorHandlerOptions } from '../errors/error-handler.js'
 
 /** What the CRUD routes of every model share. */
 export interface CrudContext {
@@ -12,3 +13,9 @@ export interface CrudContext {
   /** Most records a bulk request may carry (default 100). */
   maxBulk: number
 }
+
+/** The defaults of {@link CrudContext}'s limits. */
+export const CRUD_DEFAULTS = { maxScan: 1000, maxLimit: 100, defaultLimit: 20, maxBulk: 100 } as const
+
+/** What `modelRoutes` takes: a database, and optionally the limits (see {@link CRUD_DEFAULTS}) and a 5xx hook. */
+export type ModelRoutesOptions = Pick<CrudContext, 'database'> & Partial<Omit<CrudContext, 'database'>> & ErrorHandlerOptions

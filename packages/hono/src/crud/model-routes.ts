@@ -1,10 +1,11 @@
 import type { InferRecord, Model, Repository, Stored } from '@s3verless/core'
 import { Hono } from 'hono'
 import type { S3verlessEnv } from '../app/env.js'
+import { errorHandler } from '../errors/error-handler.js'
 import { HttpError } from '../errors/http-error.js'
 import { accessFor, type ModelAccess, visible } from './access.js'
 import { clientInput, isObject, readJson } from './body.js'
-import type { CrudContext } from './crud-context.js'
+import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
 import { etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
 import { readListParams } from './list-params.js'
 import { listRecords } from './list-records.js'
@@ -30,12 +31,15 @@ function withEtag(headers: Record<string, string>, record: { $etag?: string }): 
  * `GET /` list (filters, order, cursor or page paging), `POST /` create (201, `Location`, `ETag`),
  * `POST /bulk` create many (validated as a whole first), `POST /bulk/delete` delete many,
  * `POST /search` (filters as JSON), `GET /:id` (ETag, 304), `PATCH /:id` partial and `PUT /:id`
- * full update (`If-Match` → 412), `DELETE /:id` (204). Errors are thrown and become problem+json
- * in the app's error handler ({@link problemFor}).
+ * full update (`If-Match` → 412), `DELETE /:id` (204). Errors become problem+json through the
+ * routes' own error handler ({@link problemFor}), wherever they are mounted. Limits default to
+ * {@link CRUD_DEFAULTS} (maxScan 1000, maxLimit 100, defaultLimit 20, maxBulk 100).
  * @example
  * const app = new Hono<S3verlessEnv>().route('/products', modelRoutes(Product, ctx))
  */
-export function modelRoutes<M extends Model>(model: M, ctx: CrudContext): ModelRoutes<M> {
+export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptions): ModelRoutes<M> {
+  const { onServerError, ...given } = options
+  const ctx: CrudContext = { ...CRUD_DEFAULTS, ...given }
   const repo = () => ctx.database.repository(model)
   const owner = model.ownerField
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
@@ -131,5 +135,7 @@ export function modelRoutes<M extends Model>(model: M, ctx: CrudContext): ModelR
       if (!deleted) throw notFound(model, id)
       return c.body(null, 204)
     })
+  // Its own error handler: mounted in any Hono app, a bad body is a 422 problem+json, never a 500.
+  app.onError(errorHandler(onServerError ? { onServerError } : {}))
   return app as unknown as ModelRoutes<M>
 }

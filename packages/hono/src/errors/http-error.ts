@@ -6,6 +6,7 @@ import type { FieldError } from './problem-details.js'
  * with a stable `http.*` code; it becomes a problem+json answer like every other error.
  */
 export class HttpError extends S3verlessError {
+  override readonly name: string = 'HttpError'
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {
     super(code, message, { details })
   }

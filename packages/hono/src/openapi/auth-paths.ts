@@ -1,11 +1,12 @@
-import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { named, type OpenApiRegistry } from './openapi-registry.js'
 import { ProblemSchema } from './schemas.js'
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
 const body = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } })
 
-const UserSchema = z
-  .object({
+const UserSchema = named(
+  z.object({
     id: z.uuid(),
     username: z.string(),
     email: z.string(),
@@ -13,22 +14,23 @@ const UserSchema = z
     isActive: z.boolean(),
     isAdmin: z.boolean(),
     roles: z.array(z.string()),
-  })
-  .openapi('User')
-const TokensSchema = z
-  .object({
+  }),
+  'User',
+)
+const TokensSchema = named(
+  z.object({
     accessToken: z.string(),
     refreshToken: z.string(),
     tokenType: z.literal('bearer'),
     expiresIn: z.number().int(),
     refreshTokenExpiresAt: z.iso.datetime(),
     sessionId: z.string(),
-  })
-  .openapi('TokenPair')
+  }),
+  'TokenPair',
+)
 
 /** Documents the auth routes of {@link authRoutes}. */
-export function registerAuthPaths(app: OpenAPIHono<never>, prefix: string): void {
-  const reg = app.openAPIRegistry
+export function registerAuthPaths(reg: OpenApiRegistry, prefix: string): void {
   const tags = ['Auth']
   const limited = { 429: problem('Too many attempts (see Retry-After)') }
   reg.registerPath({

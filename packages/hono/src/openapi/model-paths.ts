@@ -1,7 +1,8 @@
-import { type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Model } from '@s3verless/core'
+import * as z from 'zod'
 import { needsAuth } from '../crud/access.js'
 import { filterableFields } from '../crud/list-params.js'
+import type { OpenApiRegistry } from './openapi-registry.js'
 import { modelSchemas, ProblemSchema } from './schemas.js'
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
@@ -11,7 +12,7 @@ const json = (description: string, schema: z.ZodType) => ({ description, content
  * Documents one model's CRUD routes in the app's OpenAPI registry (the routes themselves are
  * plain Hono routes, so their types flow to `hc`).
  */
-export function registerModelPaths(app: OpenAPIHono<never>, model: Model, prefix: string): void {
+export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: string): void {
   const { input, patch, record } = modelSchemas(model)
   const base = `${prefix}/${model.plural}`
   const tags = [model.name]
@@ -30,13 +31,12 @@ export function registerModelPaths(app: OpenAPIHono<never>, model: Model, prefix
       z
         .string()
         .optional()
-        .openapi({
+        .meta({
           description: `Filter: \`${name}=v\`, or \`${name}__op=v\` with op one of gt, gte, lt, lte, ne, in, nin, contains, icontains, startswith, endswith, isnull`,
         }),
     ]),
   )
   const page = z.object({ items: z.array(record), nextCursor: z.string().nullable() })
-  const reg = app.openAPIRegistry
   reg.registerPath({
     method: 'get',
     path: base,
@@ -46,7 +46,7 @@ export function registerModelPaths(app: OpenAPIHono<never>, model: Model, prefix
     request: {
       query: z.object({
         ...filters,
-        orderBy: z.string().optional().openapi({ description: 'A field, "-" first for descending' }),
+        orderBy: z.string().optional().meta({ description: 'A field, "-" first for descending' }),
         limit: z.string().optional(),
         cursor: z.string().optional(),
         page: z.string().optional(),

@@ -1,17 +1,19 @@
-import { z } from '@hono/zod-openapi'
 import type { Model } from '@s3verless/core'
+import * as z from 'zod'
+import { named } from './openapi-registry.js'
 
 /** The problem+json body in OpenAPI. */
-export const ProblemSchema = z
-  .object({
+export const ProblemSchema = named(
+  z.object({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string().openapi({ example: 'model.validation' }),
+    code: z.string().meta({ example: 'model.validation' }),
     errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
-  })
-  .openapi('Problem')
+  }),
+  'Problem',
+)
 
 /** The schemas of one model as the API reads and writes them. */
 export interface ModelSchemas {
@@ -29,8 +31,8 @@ export function modelSchemas(model: Model): ModelSchemas {
   const base = model.schema as z.ZodObject<z.ZodRawShape>
   const input = owner ? base.omit({ [owner]: true } as Record<string, true>) : base
   return {
-    input: input.openapi(`${model.name}Input`),
-    patch: input.partial().openapi(`${model.name}Patch`),
-    record: base.extend({ id: z.uuid(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() }).openapi(model.name),
+    input: named(input, `${model.name}Input`),
+    patch: named(input.partial(), `${model.name}Patch`),
+    record: named(base.extend({ id: z.uuid(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() }), model.name),
   }
 }

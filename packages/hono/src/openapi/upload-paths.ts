@@ -1,9 +1,10 @@
-import { type OpenAPIHono, z } from '@hono/zod-openapi'
+import * as z from 'zod'
+import { named, type OpenApiRegistry } from './openapi-registry.js'
 import { ProblemSchema } from './schemas.js'
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
-const FileSchema = z
-  .object({
+const FileSchema = named(
+  z.object({
     id: z.uuid(),
     s3Key: z.string(),
     filename: z.string(),
@@ -11,12 +12,12 @@ const FileSchema = z
     size: z.number().int(),
     uploadedBy: z.string().nullable(),
     isPublic: z.boolean(),
-  })
-  .openapi('UploadedFile')
+  }),
+  'UploadedFile',
+)
 
 /** Documents the upload routes of {@link uploadRoutes}. */
-export function registerUploadPaths(app: OpenAPIHono<never>, prefix: string): void {
-  const reg = app.openAPIRegistry
+export function registerUploadPaths(reg: OpenApiRegistry, prefix: string): void {
   const tags = ['Uploads']
   const security = [{ bearer: [] }]
   const file = { description: 'The file record', content: { 'application/json': { schema: FileSchema } } }

@@ -6,6 +6,7 @@ import type { RequestUser, S3verlessEnv } from '../app/env.js'
 import { requireAuth } from '../auth/bearer.js'
 import { isObject, readJson } from '../crud/body.js'
 import { HttpError } from '../errors/http-error.js'
+import type { UploadRoutes } from './upload-routes-types.js'
 
 /** What the upload routes work on. */
 export interface UploadRoutesOptions {
@@ -27,7 +28,7 @@ const notFound = (id: string) => new HttpError('model.notFound', `Upload ${id} n
  * `GET /:id/download` → a redirect to a presigned GET (or the bytes, where the store cannot presign),
  * `DELETE /:id` → 204.
  */
-export function uploadRoutes(options: UploadRoutesOptions): Hono<S3verlessEnv> {
+export function uploadRoutes(options: UploadRoutesOptions): UploadRoutes {
   const { service, client, store } = options
   const user = (c: Context<S3verlessEnv>) => c.get('user') as RequestUser
   const mine = async (c: Context<S3verlessEnv>): Promise<UploadedFile> => {
@@ -99,5 +100,5 @@ export function uploadRoutes(options: UploadRoutesOptions): Hono<S3verlessEnv> {
     await service.deleteFile(client, file.s3Key)
     return c.body(null, 204)
   })
-  return app
+  return app as unknown as UploadRoutes
 }

@@ -1,5 +1,5 @@
 import { createDatabase, defineModel, type Model, memoryStore } from '@s3verless/core'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Rng } from './rng.js'
 import { ENUM_VALUES, type Kind, randomValue } from './values.js'
 

@@ -1,0 +1,6 @@
+// Consumer typecheck of the Node-only entries (with @types/node).
+import { fsStore } from '@s3verless/core/fs'
+import { nodeDocsAssets } from '@s3verless/hono/node'
+import { runStoreConformance } from '@s3verless/testing'
+
+export const parts = [fsStore, nodeDocsAssets, runStoreConformance]
