@@ -32,7 +32,7 @@ async function firstAnswerMs(code: string): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 const variants = [
   ['trivial worker', 'export default { fetch() { return new Response("ok") } }'],
-  ['fetch client (aws4fetch)', await bundle('./fetch-client.ts')],
+  ['fetch client (own SigV4)', await bundle('./fetch-client.ts')],
   ['AWS SDK v3 S3Client', await bundle('./sdk-client.ts')],
 ] as const
 const samples = variants.map(() => [] as number[])

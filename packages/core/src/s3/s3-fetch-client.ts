@@ -1,6 +1,6 @@
-import { AwsV4Signer } from 'aws4fetch'
 import { resolveCredentials, type S3CredentialsSource } from './s3-credentials.js'
 import { responseError, S3NetworkError } from './s3-response-error.js'
+import { presignUrl, type SigningInput, signRequest } from './sigv4.js'
 
 /** How to reach an S3 endpoint. */
 export interface S3FetchClientOptions {
@@ -53,7 +53,7 @@ const isProgrammingError = (error: unknown) =>
   error instanceof ReferenceError || error instanceof SyntaxError || error instanceof RangeError || error instanceof EvalError
 
 /**
- * A small S3 client on `fetch` and Web Crypto (SigV4 signing by `aws4fetch`): no Node built-in and no
+ * A small S3 client on `fetch` and Web Crypto (SigV4 signed with Web Crypto): no Node built-in and no
  * AWS SDK, so it runs on Node, Workers-style runtimes (workerd, Vercel Edge, Deno, Bun) and browsers.
  * It sends one request per call, without retrying (stores retry what is safe to retry), and throws
  * `S3ResponseError` for a non-2xx answer and `S3NetworkError` when no answer came.
@@ -91,22 +91,9 @@ export class S3FetchClient {
     return url
   }
 
-  private async signer(url: URL, method: string, headers: Record<string, string>, body: Uint8Array | string | undefined, query: boolean) {
-    const { accessKeyId, secretAccessKey, sessionToken } = await resolveCredentials(this.credentials)
-    return new AwsV4Signer({
-      method,
-      url: url.href,
-      headers,
-      ...(body !== undefined ? { body: body as BodyInit } : {}),
-      accessKeyId,
-      secretAccessKey,
-      ...(sessionToken ? { sessionToken } : {}),
-      service: 's3',
-      region: this.region,
-      cache: this.signingKeys,
-      signQuery: query,
-      allHeaders: query,
-    })
+  private async signing(url: URL, method: string, headers: Record<string, string>): Promise<SigningInput> {
+    const credentials = await resolveCredentials(this.credentials)
+    return { method, url, headers, region: this.region, credentials, keyCache: this.signingKeys }
   }
 
   /**
@@ -116,12 +103,12 @@ export class S3FetchClient {
    */
   async send(request: S3Request): Promise<S3Answer> {
     const url = this.url(request.bucket, request.key, request.query)
-    const signed = await (await this.signer(url, request.method, request.headers ?? {}, request.body, false)).sign()
+    const signed = await signRequest(await this.signing(url, request.method, request.headers ?? {}), request.body)
     const fetcher = this.fetcher ?? globalThis.fetch
     let response: Response
     try {
       response = await fetcher(signed.url.href, {
-        method: signed.method,
+        method: request.method,
         headers: signed.headers,
         ...(request.body !== undefined ? { body: request.body as BodyInit } : {}),
       })
@@ -143,8 +130,7 @@ export class S3FetchClient {
    * those values (a `Content-Type`, a `Content-Length`, `If-None-Match: *`, metadata).
    */
   async presign(request: S3PresignRequest): Promise<string> {
-    const url = this.url(request.bucket, request.key, { ...request.query, 'X-Amz-Expires': String(request.expiresIn) })
-    const signed = await (await this.signer(url, request.method, request.headers ?? {}, undefined, true)).sign()
-    return signed.url.href
+    const url = this.url(request.bucket, request.key, request.query)
+    return (await presignUrl(await this.signing(url, request.method, request.headers ?? {}), request.expiresIn)).href
   }
 }
