@@ -1,4 +1,4 @@
-import type { CachedRecord, RecordCache } from '@s3verless/core'
+import { type CachedRecord, type RecordCache, recordCache } from '@s3verless/core'
 import { cacheKeys } from './keys.js'
 import type { CacheBackend } from './types.js'
 
@@ -56,5 +56,5 @@ export const repositoryCache = (backend: CacheBackend, options: RepositoryCacheO
     cache.getQuery = async (model, params) => backend.get(keys.query(model, params))
     cache.setQuery = async (model, params, value, ttlSeconds) => backend.set(keys.query(model, params), value, ttlSeconds)
   }
-  return cache
+  return recordCache(cache)
 }

@@ -73,7 +73,7 @@ export type {
   RecordCacheOptions,
   RecordCacheStats,
 } from './repository/record-cache.js'
-export { DEFAULT_RECORD_TTL_SECONDS } from './repository/record-cache.js'
+export { DEFAULT_RECORD_TTL_SECONDS, recordCache } from './repository/record-cache.js'
 export { DEFAULT_LEASE_MS } from './repository/repo-core.js'
 export type { PageResult, Stored, UpdateOptions } from './repository/repository.js'
 export { Repository } from './repository/repository.js'

@@ -1,6 +1,17 @@
 import { SettingsError } from '../errors.js'
 import type { Model } from '../model/define-model.js'
+import type { ObjectStore } from '../store/types.js'
 import type { GenerationPort } from './cache-generations.js'
+import type { ModelRecordCache } from './record-cache.js'
+
+/**
+ * Where a {@link RecordCache} carries the engine that reads and writes through it (`recordCache()` puts
+ * it there). The engine is not reached otherwise, so a database without a cache does not bundle it.
+ */
+export const CACHE_ENGINE: unique symbol = Symbol.for('s3verless.recordCacheEngine')
+
+/** Makes one model's cache engine. */
+export type CacheEngine = (options: RecordCacheOptions, model: Model, store: ObjectStore, stats: RecordCacheStats) => ModelRecordCache
 
 /**
  * What a record cache holds for one record: the object's body exactly as stored and its etag. Core
@@ -25,6 +36,8 @@ export interface CachedRecord {
  * the backend keep it coherent with each other's writes; without them, only with their own.
  */
 export interface RecordCache extends GenerationPort {
+  /** The engine (set by `recordCache()`, which `repositoryCache()` from `@s3verless/cache` calls). */
+  readonly [CACHE_ENGINE]?: CacheEngine
   /** The entry of record `id` of `model` (a plural), or `undefined`. */
   get(model: string, id: string): Promise<CachedRecord | undefined>
   /** Stores an entry; `ttlSeconds` `undefined` means the backend's default time to live. */
@@ -116,6 +129,11 @@ export function checkCacheOptions(options: RecordCacheOptions, models: readonly 
     }
   }
   if (typeof options.backend?.get !== 'function') throw new SettingsError('cache.backend must be a RecordCache (see repositoryCache)')
+  if (typeof options.backend[CACHE_ENGINE] !== 'function') {
+    throw new SettingsError(
+      'cache.backend must be made by repositoryCache() from @s3verless/cache, or a RecordCache of your own passed through recordCache() from @s3verless/core',
+    )
+  }
   check('cache.', options)
   for (const [name, o] of Object.entries(options.models ?? {})) {
     if (!models.some((m) => m.name === name)) {

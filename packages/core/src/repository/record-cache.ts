@@ -3,6 +3,7 @@ import { fromUtf8, toBytes } from '../store/bytes.js'
 import type { ObjectStore } from '../store/types.js'
 import { type Announcement, Generations, type Guard, guardAdmits } from './cache-generations.js'
 import {
+  CACHE_ENGINE,
   type CachedRecord,
   DEFAULT_RECORD_TTL_SECONDS,
   type RecordCache,
@@ -23,6 +24,17 @@ export type {
   RecordWrite,
 } from './record-cache-port.js'
 export { checkCacheOptions, DEFAULT_RECORD_TTL_SECONDS, emptyCacheStats } from './record-cache-port.js'
+
+/**
+ * Makes `backend` usable as a database's record cache: attaches the engine that reads and writes
+ * records through it (so that a database without a cache does not bundle the engine). Returns `backend`.
+ * `repositoryCache()` from `@s3verless/cache` does this already; call it for a RecordCache of your own.
+ * @example
+ * createDatabase({ store, models, cache: { backend: recordCache(myRecordCache), mode: 'ttl' } })
+ */
+export function recordCache<T extends RecordCache>(backend: T): T {
+  return Object.assign(backend, { [CACHE_ENGINE]: ModelRecordCache.of })
+}
 
 /** Ids whose entry failed to update are remembered up to this many; past it every entry is revalidated. */
 const MAX_SUSPECTS = 10_000

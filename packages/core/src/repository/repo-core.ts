@@ -8,7 +8,8 @@ import type { ObjectStore } from '../store/types.js'
 import { IndexCatalog } from './index-catalog.js'
 import { fieldValue, type IndexPlan } from './index-entries.js'
 import { KeyLayout } from './key-layout.js'
-import { ModelRecordCache, type RecordCacheOptions, type RecordCacheStats, type RecordWrite } from './record-cache.js'
+import type { ModelRecordCache, RecordCacheOptions, RecordCacheStats, RecordWrite } from './record-cache.js'
+import { CACHE_ENGINE, type CacheEngine } from './record-cache-port.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { ClaimContext } from './unique-claims.js'
 
@@ -54,7 +55,8 @@ export class RepoCore {
       leaseMs: settings.leaseMs,
       holderHolds: (id, field, encoded) => this.holds(id, field, encoded),
     }
-    this.cache = settings.cache && ModelRecordCache.of(settings.cache.options, model, settings.store, settings.cache.stats)
+    const cache = settings.cache
+    this.cache = cache && (cache.options.backend[CACHE_ENGINE] as CacheEngine)(cache.options, model, settings.store, cache.stats)
     this.catalog = new IndexCatalog(model, settings.store, settings.basePath, this.layout.recordPrefix, this.plan)
   }
 

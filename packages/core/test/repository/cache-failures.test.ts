@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecordCache, RecordCacheMode } from '../../src/index.js'
+import { type RecordCache, type RecordCacheMode, recordCache } from '../../src/index.js'
 import { cachedSetup, mapCache, requestsOf } from './cache-fixtures.js'
 import { lamp } from './fixtures.js'
 
@@ -11,7 +11,7 @@ const brokenCache = (how: 'throw' | 'reject'): RecordCache => {
     if (how === 'throw') throw down
     return Promise.reject(down)
   }
-  return { get: fail, set: fail, delete: fail, invalidateModel: fail }
+  return recordCache({ get: fail, set: fail, delete: fail, invalidateModel: fail })
 }
 
 describe.each<[RecordCacheMode, 'throw' | 'reject']>([
@@ -40,11 +40,11 @@ describe('a backend that reads but cannot write', () => {
   it("does not make a 'ttl' cache serve the version a write replaced", async () => {
     const backend = mapCache()
     let failing = false
-    const flaky: RecordCache = {
+    const flaky = recordCache<RecordCache>({
       get: backend.get,
       set: (...args) => (failing ? Promise.reject(down) : backend.set(...args)),
       delete: (...args) => (failing ? Promise.reject(down) : backend.delete(...args)),
-    }
+    })
     const { products, gets, db } = cachedSetup({ mode: 'ttl', backend: flaky })
     const { id } = await products.create(lamp())
     expect((await products.get(id))?.price).toBe(30) // cached

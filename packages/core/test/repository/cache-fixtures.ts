@@ -1,5 +1,5 @@
 import type { CachedRecord, ObjectStore, RecordCache, RecordCacheOptions } from '../../src/index.js'
-import { createDatabase, instrumentStore, memoryStore } from '../../src/index.js'
+import { createDatabase, instrumentStore, memoryStore, recordCache } from '../../src/index.js'
 import { Author, Book, Product } from './fixtures.js'
 
 /**
@@ -26,7 +26,7 @@ export function mapCache(clock: { now: () => number } = { now: () => 0 }) {
       invalidated.push(model)
     },
   } satisfies RecordCache & Record<string, unknown>
-  return cache
+  return recordCache(cache)
 }
 
 /** One `get` as the store saw it: with or without `ifNoneMatch`, and whether a body came back. */
