@@ -171,7 +171,9 @@ export async function countEntries(core: RepoCore, plan: Plan): Promise<number> 
     for (const raw of records) if (raw && keep(plan, raw.record)) ids.add(raw.record.id)
     undecided = []
   }
-  for await (const hit of candidates(core, plan.path)) {
+  // Order does not matter to a count: a range read backwards is counted forwards (no LIST twice).
+  const path = plan.path.kind === 'indexRange' && plan.path.reverse ? { ...plan.path, reverse: undefined } : plan.path
+  for await (const hit of candidates(core, path as Plan['path'])) {
     if (!hit.undecided) ids.add(hit.id)
     else if (undecided.push(hit) >= 1000) await verify()
   }

@@ -75,6 +75,8 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   /**
    * Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending; ties go by
    * id. An index on the field (a descending one for `-field`) serves the order, so a limit stops early;
+   * for `-field` with only an ascending index (numbers, dates, booleans) the index is listed to its end
+   * and read backwards (LIST only, then just the records wanted);
    * `id` is served by the records' own listing. `createdAt` is not id order (a caller may choose any id):
    * without an index on it the records are sorted in memory.
    */
