@@ -63,7 +63,7 @@ export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'
 export { createDatabase } from './repository/database.js'
 export { DeleteIncompleteError } from './repository/delete-protocol.js'
-export type { RecordPage, SkippedRecord } from './repository/list-records.js'
+export type { IterateOptions, RecordPage, SkippedRecord } from './repository/list-records.js'
 export { isOutcomeUnknown, outcomeOf } from './repository/outcome.js'
 export type {
   CachedRecord,

@@ -1,9 +1,9 @@
 import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
-import { listAllIds } from '@s3verless/core/internal'
+import { checkWindow, listAllIds } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
 import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
-import { countEntries, type Execution, execute, type Match, sortMatches } from './executor.js'
+import { countEntries, type Execution, execute, type Match, sortMatches, stream } from './executor.js'
 import type { FilterInput } from './filters/filter-types.js'
 import { parseFilter } from './filters/parse-filter.js'
 import type { Plan, QueryState } from './plan-types.js'
@@ -242,6 +242,56 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   async all(): Promise<Stored<Out>[]> {
     const { page } = await this.run(await this.plan())
     return this.shape(page)
+  }
+
+  /**
+   * Every matching record (after `offset`, up to `limit`), streamed in bounded memory through the
+   * access path the planner chose: candidates are read `window` at a time (default 4 × the
+   * database's concurrency; in parallel, bounded by it), so memory holds one window whatever the number
+   * of matches. `maxScan` applies; stopping early (`break`) ends the listing. An order must be one the
+   * path serves (an index on the field, or id order): sorting needs every match in memory, so
+   * `iterate()` refuses an order no index serves (`query.invalidArgument`), where `all()` would sort.
+   * Not cached. A cursor (`after`) resumes where a page ended.
+   * @example
+   * for await (const order of query(orders).filter({ status: 'open' }).iterate()) await ship(order)
+   */
+  async *iterate(options: { window?: number } = {}): AsyncGenerator<Stored<Out>> {
+    const plan = await this.plan()
+    this.guard(plan)
+    if (plan.order && !plan.ordered) {
+      throw new S3verlessError(
+        'query.invalidArgument',
+        `${plan.model}: iterate() cannot stream orderBy('${plan.order.descending ? '-' : ''}${plan.order.field}'): no index serves that order here, and sorting needs every match in memory (declare an index on ${plan.order.field}, drop the order, or use all())`,
+      )
+    }
+    const core = this.target.repository.core
+    const window = checkWindow(core, options.window)
+    const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
+    if (cursor && 'position' in cursor && cursor.through) {
+      // Inside a tie group of long values: let the paged path resume it exactly, then stream on.
+      const { page, more } = await this.run(plan, { limit: 1000 })
+      for (const record of await this.shape(page)) yield record
+      if (!more || page.length === 0) return
+      yield* this.with({ after: this.nextCursor(plan, page, 0) }).iterate(options)
+      return
+    }
+    let skip = cursor ? ('offset' in cursor ? cursor.offset : 0) : this.state.offset
+    let left = this.state.limit ?? Number.POSITIVE_INFINITY
+    if (left === 0) return
+    const at = cursor && 'position' in cursor ? cursor.position : undefined
+    for await (const batch of stream(core, plan, {
+      window,
+      ...(at !== undefined ? { after: at } : {}),
+      ...(cursor && 'id' in cursor && cursor.id !== undefined ? { served: cursor.id } : {}),
+      ...(this.budget !== undefined ? { maxScan: this.budget } : {}),
+    })) {
+      const dropped = Math.min(skip, batch.length)
+      skip -= dropped
+      const taken = batch.slice(dropped, dropped + Math.min(left, batch.length - dropped))
+      left -= taken.length
+      for (const record of await this.shape(taken)) yield record
+      if (left === 0) return
+    }
   }
 
   /** At most `n` results, and no more than the query's own limit. */

@@ -10,7 +10,7 @@ import { mapLimit, sleep } from './concurrency.js'
 import { deleteWithRules, finishDelete } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
-import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
+import { type IterateOptions, iterateRecords, listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
 import type { CoreOf } from './relations-ops.js'
 import { loadRelation } from './relations-ops.js'
@@ -262,6 +262,16 @@ export class Repository<M extends Model> {
   async listByPrefix(options: { limit?: number; marker?: string } = {}): Promise<RecordPage<Stored<InferRecord<M>>>> {
     const page = await listPage(this.core, options)
     return { ...page, items: page.items.map((raw) => stored(raw)) }
+  }
+
+  /**
+   * Every record in id order (creation order for server-made ids), streamed in bounded memory: at
+   * most `window` records (default 4 × concurrency) are read ahead, one LIST per 1,000 keys.
+   * @example
+   * for await (const product of products.iterate()) { total += product.price }
+   */
+  async *iterate(options: IterateOptions = {}): AsyncGenerator<Stored<InferRecord<M>>> {
+    for await (const raw of iterateRecords(this.core, options)) yield stored<InferRecord<M>>(raw)
   }
 
   /**
