@@ -43,6 +43,9 @@ export interface ExecuteOptions {
 const keep = (plan: Plan, record: Record<string, unknown>) =>
   matches(record, plan.conditions) && plan.excludes.every((group) => matchesNone(record, group))
 
+/** Whether `record` satisfies the plan's filter (its conditions and excludes). */
+export const satisfies = keep
+
 /** The record still holds the value its index entry says (otherwise the entry is stale). */
 function holdsEntry(record: Record<string, unknown>, hit: CandidateHit): boolean {
   const entry = hit.entry
