@@ -31,6 +31,19 @@ describe.skipIf(!server)(`auth on a real S3 server (${server?.endpoint ?? 'none'
     expect((await auth.getUserByEmail(winner.email))?.id).toBe(winner.id)
   }, 60_000)
 
+  it('20 concurrent registrations of look-alikes of one name (case, fullwidth, bold): exactly one user', async () => {
+    const { auth } = await service()
+    const forms = ['admin', 'Admin', 'ADMIN', 'ａｄｍｉｎ', '𝐚𝐝𝐦𝐢𝐧']
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        auth.createUser({ username: forms[i % forms.length]!, email: `admin-${i}@example.com`, password: PASSWORD }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const r of results) if (r.status === 'rejected') expect(codeOf(r.reason)).toBe('auth.userExists')
+    expect(await auth.users.count()).toBe(1)
+  }, 60_000)
+
   it('20 concurrent registrations of one email in different cases: exactly one user', async () => {
     const { auth } = await service()
     const results = await Promise.allSettled(
