@@ -7,6 +7,7 @@ import { accessFor, type ModelAccess, visible } from './access.js'
 import { clientInput, isObject, readJson } from './body.js'
 import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
 import { etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
+import { stripHiddenFields } from './hidden-fields.js'
 import { readListParams } from './list-params.js'
 import { listRecords } from './list-records.js'
 import type { ModelRoutes } from './model-routes-types.js'
@@ -46,6 +47,7 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
   type Rec = InferRecord<M>
 
   const app = new Hono<S3verlessEnv>()
+    .use('*', stripHiddenFields(model))
     .get('/', async (c) => {
       const access = accessFor(model, c)
       const params = readListParams(model, c.req.queries(), limits)
