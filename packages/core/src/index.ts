@@ -59,6 +59,7 @@ export {
   truncatedGroup,
 } from './model/value-encoding.js'
 export type { BulkFailure, BulkOptions, BulkProgress, BulkReport } from './repository/bulk.js'
+export { importMany } from './repository/bulk.js'
 export type { S3ClientLike, S3DataServiceOptions } from './repository/data-service.js'
 export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'

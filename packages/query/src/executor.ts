@@ -89,96 +89,68 @@ export function compareRecords(order: OrderBy): (a: Record<string, unknown>, b: 
 export async function execute(core: RepoCore, plan: Plan, options: ExecuteOptions = {}): Promise<Execution> {
   const earlyStop = options.want !== undefined && plan.ordered
   const want = options.want ?? Number.POSITIVE_INFINITY
-  const sortBatches = plan.ordered && plan.order !== undefined
-  const compare = plan.order ? compareRecords(plan.order) : undefined
-  const resume = options.resume
   const found: Match[] = []
-  const seen = new Set<string>()
   let read = 0
-  let pending: CandidateHit[] = []
-  let leading = resume !== undefined
-  const stream = candidates(core, plan.path, options.after)
-
-  const flush = async () => {
-    if (plan.scan && options.maxScan !== undefined && read + pending.length > options.maxScan) {
-      throw new QueryTooExpensiveError(plan.model, options.maxScan, `(more than ${options.maxScan} records to read)`)
-    }
-    const batch = pending
-    pending = []
-    read += batch.length
-    const records = await readBatch(core, batch)
-    const fresh: Match[] = []
-    records.forEach((raw, i) => {
-      const hit = batch[i] as CandidateHit
-      if (!raw || seen.has(raw.record.id) || !keep(plan, raw.record)) return
-      // Resuming inside a tie group: its members up to the last one served were served already.
-      if (resume?.through && compare && hit.group === options.after) {
-        if (compare(raw.record, { [plan.order?.field as string]: resume.through.value, id: resume.id }) <= 0) return
-      }
-      seen.add(raw.record.id)
-      fresh.push({ raw, position: hit.position, ...(sortBatches && hit.group ? { group: hit.group } : {}) })
-    })
-    if (sortBatches && compare) fresh.sort((a, b) => compare(a.raw.record, b.raw.record))
-    found.push(...fresh)
-  }
-  const full = () => {
-    if (!earlyStop) return pending.length >= 1000
-    const missing = want - found.length
-    return pending.length >= (plan.coveredByIndex ? missing : Math.max(missing, core.settings.concurrency))
-  }
-  const done = () => earlyStop && found.length >= want
-
-  for await (const hit of stream) {
-    // After a cursor, a second entry of the record served last (a write in flight) is skipped.
-    if (leading && !hit.group && hit.id === resume?.id) continue
-    leading = false
-    const last = pending.at(-1)
-    if (last?.group !== undefined && full() && last.group !== hit.group) {
-      await flush()
-      if (done()) break
-    }
-    pending.push(hit)
-    if (hit.group === undefined && full()) {
-      await flush()
-      if (done()) break
+  // With a limit on an ordered path, read just what is still missing (at least a round of requests).
+  const batchSize = () =>
+    earlyStop ? (plan.coveredByIndex ? want - found.length : Math.max(want - found.length, core.settings.concurrency)) : 1000
+  const batches = stream(core, plan, {
+    window: batchSize,
+    ...(options.after !== undefined ? { after: options.after } : {}),
+    ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.maxScan !== undefined ? { maxScan: options.maxScan } : {}),
+    unbounded: true,
+    onRead: (n) => {
+      read += n
+    },
+  })
+  for await (const batch of batches) {
+    found.push(...batch)
+    if (earlyStop && found.length >= want) {
+      await batches.return(undefined)
+      return { matches: found.slice(0, want), stoppedEarly: true, read }
     }
   }
-  if (done()) {
-    await stream.return(undefined)
-    return { matches: found.slice(0, want), stoppedEarly: true, read }
-  }
-  if (pending.length > 0) await flush()
-  if (earlyStop && found.length > want) return { matches: found.slice(0, want), stoppedEarly: true, read }
   return { matches: found, stoppedEarly: false, read }
 }
 
 /** Options of {@link stream}. */
 export interface StreamOptions {
-  /** Candidates read per batch, at most (tie groups of long values are never split). */
-  window: number
+  /** Candidates read per batch, at most, or a function giving it before each batch (tie groups of long values are never split). */
+  window: number | (() => number)
   after?: string
-  /** The id served last before `after`: a second entry of it right after is skipped. */
-  served?: string
+  /** What was served last before `after`, to skip it again (and, inside a tie group, what preceded it). */
+  resume?: Resume
   maxScan?: number
+  /** Remember every id handed out, not only the last few batches' (for callers that hold every match anyway). */
+  unbounded?: boolean
+  /** Told how many candidates each batch read. */
+  onRead?: (n: number) => void
 }
 
 /**
- * Runs a plan whose path yields the requested order (or with no order) as a stream of batches: each
- * batch is up to `window` candidates read in parallel (bounded), verified and filtered as in
- * {@link execute}, and handed out before the next is read. Memory: one batch, and the ids of the last
- * few batches (a record reached through two entries of one write comes out once: its entries are
- * next to each other in key order). A consumer that stops ends the listing.
+ * Runs a plan as a stream of batches: each batch is up to `window` candidates read in parallel
+ * (bounded), verified against their index entries and the query's conditions, sorted when the path
+ * serves an order (so a tie group of truncated values comes out in value order), and handed out
+ * before the next is read. Memory: one batch, and the ids of the last few batches (a record reached
+ * through two entries of one write comes out once: its entries are next to each other in key order).
+ * A consumer that stops ends the listing.
  * @throws QueryTooExpensiveError when a scan would read more than `maxScan` records.
  */
 export async function* stream(core: RepoCore, plan: Plan, options: StreamOptions): AsyncGenerator<Match[]> {
-  const compare = plan.ordered && plan.order ? compareRecords(plan.order) : undefined
-  const recent = new Set<string>(options.served !== undefined ? [options.served] : [])
+  const sortBatches = plan.ordered && plan.order !== undefined
+  const compare = plan.order ? compareRecords(plan.order) : undefined
+  const resume = options.resume
+  const size = options.window
+  const window = typeof size === 'number' ? () => size : size
+  const recent = new Set<string>()
   const remember = (id: string) => {
     recent.add(id)
-    if (recent.size > 4 * options.window) recent.delete(recent.values().next().value as string)
+    if (!options.unbounded && recent.size > 4 * window()) recent.delete(recent.values().next().value as string)
   }
   let read = 0
   let pending: CandidateHit[] = []
+  let leading = resume !== undefined
   const flush = async (): Promise<Match[]> => {
     if (plan.scan && options.maxScan !== undefined && read + pending.length > options.maxScan) {
       throw new QueryTooExpensiveError(plan.model, options.maxScan, `(more than ${options.maxScan} records to read)`)
@@ -186,20 +158,32 @@ export async function* stream(core: RepoCore, plan: Plan, options: StreamOptions
     const batch = pending
     pending = []
     read += batch.length
+    options.onRead?.(batch.length)
     const records = await readBatch(core, batch)
     const out: Match[] = []
     records.forEach((raw, i) => {
+      const hit = batch[i] as CandidateHit
       if (!raw || recent.has(raw.record.id) || !keep(plan, raw.record)) return
+      // Resuming inside a tie group: its members up to the last one served were served already.
+      if (resume?.through && compare && hit.group === options.after) {
+        if (compare(raw.record, { [plan.order?.field as string]: resume.through.value, id: resume.id }) <= 0) return
+      }
       remember(raw.record.id)
-      out.push({ raw, position: (batch[i] as CandidateHit).position })
+      out.push({ raw, position: hit.position, ...(sortBatches && hit.group ? { group: hit.group } : {}) })
     })
-    if (compare) out.sort((a, b) => compare(a.raw.record, b.raw.record))
+    if (sortBatches && compare) out.sort((a, b) => compare(a.raw.record, b.raw.record))
     return out
   }
   for await (const hit of candidates(core, plan.path, options.after)) {
+    // After a cursor, a second entry of the record served last (a write in flight) is skipped.
+    if (leading && !hit.group && hit.id === resume?.id) continue
+    leading = false
+    // A full batch is read at once (no candidate more is pulled, which could cost a LIST), except
+    // that a tie group is read whole: it is flushed when the next candidate is outside it.
     const last = pending.at(-1)
-    if (pending.length >= options.window && (last?.group === undefined || last.group !== hit.group)) yield await flush()
+    if (last?.group !== undefined && last.group !== hit.group && pending.length >= window()) yield await flush()
     pending.push(hit)
+    if (hit.group === undefined && pending.length >= window()) yield await flush()
   }
   if (pending.length > 0) yield await flush()
 }

@@ -1,3 +1,4 @@
+export { deleteMany, updateMany } from './bulk.js'
 export { coerceFilterStrings } from './coerce.js'
 export { InvalidCursorError, MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
 export type { Condition, FilterInput } from './filters/filter-types.js'

@@ -1,19 +1,9 @@
-import {
-  type BulkOptions,
-  type BulkReport,
-  type InferRecord,
-  isS3verlessError,
-  type Model,
-  outcomeOf,
-  type PageResult,
-  S3verlessError,
-  type Stored,
-} from '@s3verless/core'
-import { checkWindow, listAllIds, type RawRecord, runBulk } from '@s3verless/core/internal'
+import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
+import { checkWindow, listAllIds } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
 import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
-import { countEntries, type Execution, execute, type Match, satisfies, sortMatches, stream } from './executor.js'
+import { countEntries, type Execution, execute, type Match, sortMatches, stream } from './executor.js'
 import type { FilterInput } from './filters/filter-types.js'
 import { parseFilter } from './filters/parse-filter.js'
 import type { Plan, QueryState } from './plan-types.js'
@@ -50,7 +40,7 @@ const checkCount = (what: string, n: number, min: number) => {
  * const cheap = await query(products).filter({ category: 'home', price__lt: 50 }).orderBy('-price').limit(10).all()
  * query(products).filter({ price__gte: 10 }).explain() // { path: { kind: 'indexRange', field: 'price' }, predicted: … }
  */
-class QueryBuilder<T extends { id: string }, Out = T> {
+export class QueryBuilder<T extends { id: string }, Out = T> {
   declare private readonly target: QueryTarget
   declare private readonly state: QueryState
 
@@ -277,14 +267,6 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     const core = this.target.repository.core
     const window = checkWindow(core, options.window)
     const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
-    if (cursor && 'position' in cursor && cursor.through) {
-      // Inside a tie group of long values: let the paged path resume it exactly, then stream on.
-      const { page, more } = await this.run(plan, { limit: 1000 })
-      for (const record of await this.shape(page)) yield record
-      if (!more || page.length === 0) return
-      yield* this.with({ after: this.nextCursor(plan, page, 0) }).iterate(options)
-      return
-    }
     let skip = cursor ? ('offset' in cursor ? cursor.offset : 0) : this.state.offset
     let left = this.state.limit ?? Number.POSITIVE_INFINITY
     if (left === 0) return
@@ -292,7 +274,9 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     for await (const batch of stream(core, plan, {
       window,
       ...(at !== undefined ? { after: at } : {}),
-      ...(cursor && 'id' in cursor && cursor.id !== undefined ? { served: cursor.id } : {}),
+      ...(at !== undefined && cursor && 'id' in cursor && cursor.id !== undefined
+        ? { resume: { id: cursor.id, ...(cursor.through ? { through: cursor.through } : {}) } }
+        : {}),
       ...(this.budget !== undefined ? { maxScan: this.budget } : {}),
     })) {
       const dropped = Math.min(skip, batch.length)
@@ -302,106 +286,6 @@ class QueryBuilder<T extends { id: string }, Out = T> {
       for (const record of await this.shape(taken)) yield record
       if (left === 0) return
     }
-  }
-
-  /**
-   * Updates every matching record (within `limit`) with `patch`, or with what `patch(record)` returns,
-   * streaming the matches (bounded memory: the window, plus the ids done, so a record an update moves
-   * further along the index is not updated twice) with `concurrency` updates in flight. Each update is
-   * a compare-and-swap on the version read: a record changed meanwhile is read again and updated only
-   * if it still matches (up to 5 times), a record deleted meanwhile is skipped; an update of unknown
-   * outcome is never retried (it is reported, `outcome: 'unknown'`). Not all-or-nothing: the report
-   * counts what was updated, skipped and failed, and `onProgress` follows along. Order is ignored.
-   * @example
-   * const report = await query(products).filter({ category: 'old' }).updateMany({ category: 'archive' }, { onProgress })
-   */
-  async updateMany(patch: Partial<T> | ((record: Stored<T>) => Partial<T>), options: BulkOptions = {}): Promise<BulkReport> {
-    const repository = this.target.repository
-    return this.bulk(options, async (first, plan) => {
-      let raw: RawRecord = first
-      for (let attempt = 0; ; attempt++) {
-        const record = { ...raw.record, $etag: raw.etag } as unknown as Stored<T>
-        const change = typeof patch === 'function' ? patch(record) : patch
-        try {
-          await repository.update(raw.record.id, change as never, { ifMatch: raw.etag })
-          return true
-        } catch (error) {
-          if (isS3verlessError(error, 'model.notFound')) return false
-          if (!isS3verlessError(error, 'model.conflict') || outcomeOf(error) !== 'failed' || attempt >= 5) throw error
-          const fresh = await repository.core.readFresh(raw.record.id)
-          if (!fresh || !satisfies(plan, fresh.record)) return false
-          raw = fresh
-        }
-      }
-    })
-  }
-
-  /**
-   * Deletes every matching record (within `limit`), streaming the matches with `concurrency` deletes
-   * in flight; each delete is conditional on the version read (a record changed meanwhile is read
-   * again and deleted only if it still matches) and applies the relation rules. Not all-or-nothing:
-   * the report counts what was deleted, skipped and failed. Order is ignored.
-   */
-  async deleteMany(options: BulkOptions = {}): Promise<BulkReport> {
-    const repository = this.target.repository
-    return this.bulk(options, async (first, plan) => {
-      let raw: RawRecord = first
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await repository.delete(raw.record.id, { ifMatch: raw.etag })
-        } catch (error) {
-          if (!isS3verlessError(error, 'model.conflict') || outcomeOf(error) !== 'failed' || attempt >= 5) throw error
-          const fresh = await repository.core.readFresh(raw.record.id)
-          if (!fresh || !satisfies(plan, fresh.record)) return false
-          raw = fresh
-        }
-      }
-    })
-  }
-
-  /** Streams the matches (in path order, order ignored) through `fn`, `concurrency` at a time. */
-  private async bulk(options: BulkOptions, fn: (raw: RawRecord, plan: Plan) => Promise<boolean>): Promise<BulkReport> {
-    if (this.state.offset !== 0 || this.state.after !== undefined) {
-      throw new S3verlessError(
-        'query.invalidArgument',
-        `${this.target.shape.name}: updateMany/deleteMany take a filter and a limit, not an offset or a cursor`,
-      )
-    }
-    const unordered = this.with({ order: undefined })
-    const plan = await unordered.plan()
-    unordered.guard(plan)
-    const core = this.target.repository.core
-    const concurrency = options.concurrency ?? core.settings.concurrency
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-      throw new S3verlessError(
-        'query.invalidArgument',
-        `${plan.model}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`,
-      )
-    }
-    const limit = this.state.limit ?? Number.POSITIVE_INFINITY
-    const budget = this.budget
-    const done = new Set<string>()
-    async function* matches(): AsyncGenerator<RawRecord> {
-      let n = 0
-      if (n >= limit) return
-      for await (const batch of stream(core, plan, {
-        window: Math.max(concurrency, 16),
-        ...(budget !== undefined ? { maxScan: budget } : {}),
-      })) {
-        for (const m of batch) {
-          if (done.has(m.raw.record.id)) continue
-          done.add(m.raw.record.id)
-          yield m.raw
-          if (++n >= limit) return
-        }
-      }
-    }
-    return runBulk(
-      matches(),
-      { ...options, concurrency },
-      (raw) => fn(raw, plan),
-      (raw) => raw.record.id,
-    )
   }
 
   /** At most `n` results, and no more than the query's own limit. */

@@ -1,7 +1,7 @@
-import { belongsTo, createDatabase, defineModel, hasMany, instrumentStore, memoryStore, Unavailable } from '@s3verless/core'
+import { belongsTo, createDatabase, defineModel, hasMany, importMany, instrumentStore, memoryStore, Unavailable } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { query } from '../src/index.js'
+import { deleteMany, query, updateMany } from '../src/index.js'
 
 // Bulk paths (issue 20): importMany streams its input, query(...).updateMany/deleteMany stream their
 // matches; each item has a single write's guarantees, and the report tells what happened to each.
@@ -39,7 +39,7 @@ describe('bulk paths', () => {
     const { items } = setup()
     const live = { inFlight: 0, peak: 0 }
     const progress: number[] = []
-    const report = await items.importMany(generated(5_000, live), {
+    const report = await importMany(items, generated(5_000, live), {
       onProgress: (p) => {
         live.inFlight--
         progress.push(p.done)
@@ -61,7 +61,8 @@ describe('bulk paths', () => {
       afterRequest: true,
       error: () => new Unavailable('put', undefined, { message: 'answer lost' }),
     })
-    const report = await items.importMany(
+    const report = await importMany(
+      items,
       [0, 1, 2, 3, 4].map((i) => ({ sku: `U-${i}`, price: i, kind: 'k' })),
       { concurrency: 1 },
     )
@@ -73,11 +74,14 @@ describe('bulk paths', () => {
 
   it('updateMany updates each match once (also when the patch moves it along the index) and leaves the rest alone', async () => {
     const { items } = setup()
-    await items.importMany(Array.from({ length: 600 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: `k${i % 3}` })))
+    await importMany(
+      items,
+      Array.from({ length: 600 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: `k${i % 3}` })),
+    )
     const seen: number[] = []
-    const report = await query(items)
-      .filter({ price__lt: 300 })
-      .updateMany((r) => ({ price: r.price + 1000 }), { onProgress: (p) => seen.push(p.done) })
+    const report = await updateMany(query(items).filter({ price__lt: 300 }), (r) => ({ price: r.price + 1000 }), {
+      onProgress: (p) => seen.push(p.done),
+    })
     expect(report).toMatchObject({ done: 300, succeeded: 300, failed: 0 })
     expect(seen.at(-1)).toBe(300)
     const all = await query(items).all()
@@ -88,14 +92,17 @@ describe('bulk paths', () => {
         .sort((a, b) => a - b),
     ).toEqual(Array.from({ length: 300 }, (_, i) => i))
     expect(all.filter((r) => r.price < 1000).length).toBe(300)
-    const k1 = await query(items).filter({ kind: 'k1' }).limit(50).updateMany({ mark: 'm' })
+    const k1 = await updateMany(query(items).filter({ kind: 'k1' }).limit(50), { mark: 'm' })
     expect(k1.succeeded).toBe(50)
     expect((await query(items).filter({ mark: 'm' }).all()).every((r) => r.kind === 'k1')).toBe(true)
   }, 60_000)
 
   it('updateMany never applies its patch to a record another client moved out of the filter meanwhile', async () => {
     const { items, db } = setup()
-    await items.importMany(Array.from({ length: 200 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: 'open' })))
+    await importMany(
+      items,
+      Array.from({ length: 200 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: 'open' })),
+    )
     const other = createDatabase({ store: db.store, models: [Item, Shelf, Book] }).repository(Item)
     const theirs = new Map<string, boolean>() // id -> did the other client's committed version already carry the mark?
     const mover = (async () => {
@@ -107,7 +114,7 @@ describe('bulk paths', () => {
         })
       }
     })()
-    const report = await query(items).filter({ kind: 'open' }).updateMany({ mark: 'done' }, { concurrency: 4 })
+    const report = await updateMany(query(items).filter({ kind: 'open' }), { mark: 'done' }, { concurrency: 4 })
     await mover
     for (const r of await query(items).filter({ kind: 'closed' }).all()) {
       if (r.mark === 'done') expect(theirs.get(r.id), `${r.id} was closed, then marked`).toBe(true)
@@ -119,17 +126,20 @@ describe('bulk paths', () => {
 
   it('deleteMany deletes the matches, applies relation rules and reports what it could not delete', async () => {
     const { items, shelves, books } = setup()
-    await items.importMany(Array.from({ length: 300 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: `k${i % 3}` })))
-    const report = await query(items).filter({ kind: 'k0' }).deleteMany()
+    await importMany(
+      items,
+      Array.from({ length: 300 }, (_, i) => ({ sku: `S-${i}`, price: i, kind: `k${i % 3}` })),
+    )
+    const report = await deleteMany(query(items).filter({ kind: 'k0' }))
     expect(report).toMatchObject({ done: 100, succeeded: 100, failed: 0 })
     expect(await query(items).filter({ kind: 'k0' }).count()).toBe(0)
     expect(await items.count()).toBe(200)
     const kept = await shelves.create({ name: 'kept' })
     await shelves.create({ name: 'empty' })
     await books.create({ title: 'b', shelfId: kept.id })
-    const shelfReport = await query(shelves).deleteMany()
+    const shelfReport = await deleteMany(query(shelves))
     expect(shelfReport).toMatchObject({ succeeded: 1, failed: 1 })
     expect(shelfReport.failures).toEqual([expect.objectContaining({ id: kept.id, code: 'model.restricted', outcome: 'failed' })])
-    await expect(query(items).offset(3).deleteMany()).rejects.toMatchObject({ code: 'query.invalidArgument' })
+    await expect(deleteMany(query(items).offset(3))).rejects.toMatchObject({ code: 'query.invalidArgument' })
   }, 60_000)
 })

@@ -1,5 +1,7 @@
-import { isS3verlessError } from '../errors.js'
+import { isS3verlessError, S3verlessError } from '../errors.js'
+import type { InferCreate, Model } from '../model/define-model.js'
 import { outcomeOf } from './outcome.js'
+import type { Repository } from './repository.js'
 
 /** Where a bulk operation stands; handed to `onProgress` after each item. */
 export interface BulkProgress {
@@ -81,4 +83,33 @@ export async function runBulk<T>(
   await Promise.all(running)
   report.failures.sort((a, b) => a.index - b.index)
   return report
+}
+
+/**
+ * Creates records from any iterable or async iterable (an array, a generator reading a file, a
+ * stream), consumed as it goes with `concurrency` creates in flight (default the database's), so
+ * memory holds only those. Unlike `createMany`, it is not all-or-nothing: each input is one create
+ * with the guarantees of a single write, and the report counts what succeeded and lists what failed
+ * (by input index, with each error's code and whether its outcome is unknown). `onProgress` is called
+ * after each input. Requests per record: those of `create`. (A function, not a repository method, so
+ * bundles that do not import it do not carry it.)
+ * @example
+ * const report = await importMany(products, readNdjson('products.ndjson'), { onProgress: (p) => bar.update(p.done) })
+ */
+export function importMany<M extends Model>(
+  repository: Repository<M>,
+  source: Iterable<InferCreate<M>> | AsyncIterable<InferCreate<M>>,
+  options: BulkOptions = {},
+): Promise<BulkReport> {
+  const concurrency = options.concurrency ?? repository.core.settings.concurrency
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+    throw new S3verlessError(
+      'query.invalidArgument',
+      `${repository.model.name}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`,
+    )
+  }
+  return runBulk(source, { ...options, concurrency }, async (input) => {
+    await repository.create(input)
+    return true
+  })
 }

@@ -6,7 +6,8 @@ import { ModelDefinitionError } from '../model/model-errors.js'
 import { createRegistry, type Registry } from '../model/registry.js'
 import { type ObjectStore, timeResolutionOf } from '../store/types.js'
 import { DEFAULT_CONCURRENCY } from './concurrency.js'
-import { checkCacheOptions, emptyCacheStats, type RecordCacheOptions, type RecordCacheStats } from './record-cache.js'
+import type { RecordCacheOptions, RecordCacheStats } from './record-cache.js'
+import { cacheEngineOf, emptyCacheStats } from './record-cache-port.js'
 import { DEFAULT_LEASE_MS, RepoCore, type RepoSettings } from './repo-core.js'
 import { Repository } from './repository.js'
 
@@ -71,7 +72,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     )
   }
   const stats = emptyCacheStats()
-  if (options.cache) checkCacheOptions(options.cache, registry.models)
+  if (options.cache) cacheEngineOf(options.cache).check(options.cache, registry.models)
   const settings: RepoSettings = {
     store,
     basePath,

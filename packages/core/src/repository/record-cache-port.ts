@@ -11,7 +11,26 @@ import type { ModelRecordCache } from './record-cache.js'
 export const CACHE_ENGINE: unique symbol = Symbol.for('s3verless.recordCacheEngine')
 
 /** Makes one model's cache engine. */
-export type CacheEngine = (options: RecordCacheOptions, model: Model, store: ObjectStore, stats: RecordCacheStats) => ModelRecordCache
+export interface CacheEngine {
+  /** Checks the `cache` option against the database's models (at `createDatabase`). */
+  check(options: RecordCacheOptions, models: readonly Model[]): void
+  /** One model's cache. */
+  make(options: RecordCacheOptions, model: Model, store: ObjectStore, stats: RecordCacheStats): ModelRecordCache
+}
+
+/**
+ * The engine a `cache` option carries. @throws SettingsError when the backend is not a RecordCache
+ * passed through `recordCache()` (or made by `repositoryCache()`).
+ */
+export function cacheEngineOf(options: RecordCacheOptions): CacheEngine {
+  const engine = (options as Partial<RecordCacheOptions>).backend?.[CACHE_ENGINE]
+  if (typeof engine?.make !== 'function') {
+    throw new SettingsError(
+      'cache.backend must be made by repositoryCache() from @s3verless/cache, or a RecordCache of your own passed through recordCache() from @s3verless/core',
+    )
+  }
+  return engine
+}
 
 /**
  * What a record cache holds for one record: the object's body exactly as stored and its etag. Core
@@ -129,11 +148,6 @@ export function checkCacheOptions(options: RecordCacheOptions, models: readonly 
     }
   }
   if (typeof options.backend?.get !== 'function') throw new SettingsError('cache.backend must be a RecordCache (see repositoryCache)')
-  if (typeof options.backend[CACHE_ENGINE] !== 'function') {
-    throw new SettingsError(
-      'cache.backend must be made by repositoryCache() from @s3verless/cache, or a RecordCache of your own passed through recordCache() from @s3verless/core',
-    )
-  }
   check('cache.', options)
   for (const [name, o] of Object.entries(options.models ?? {})) {
     if (!models.some((m) => m.name === name)) {

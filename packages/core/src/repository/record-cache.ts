@@ -5,6 +5,7 @@ import { type Announcement, Generations, type Guard, guardAdmits } from './cache
 import {
   CACHE_ENGINE,
   type CachedRecord,
+  checkCacheOptions,
   DEFAULT_RECORD_TTL_SECONDS,
   type RecordCache,
   type RecordCacheMode,
@@ -33,7 +34,7 @@ export { checkCacheOptions, DEFAULT_RECORD_TTL_SECONDS, emptyCacheStats } from '
  * createDatabase({ store, models, cache: { backend: recordCache(myRecordCache), mode: 'ttl' } })
  */
 export function recordCache<T extends RecordCache>(backend: T): T {
-  return Object.assign(backend, { [CACHE_ENGINE]: ModelRecordCache.of })
+  return Object.assign(backend, { [CACHE_ENGINE]: { check: checkCacheOptions, make: ModelRecordCache.of } })
 }
 
 /** Ids whose entry failed to update are remembered up to this many; past it every entry is revalidated. */

@@ -9,7 +9,7 @@ import { IndexCatalog } from './index-catalog.js'
 import { fieldValue, type IndexPlan } from './index-entries.js'
 import { KeyLayout } from './key-layout.js'
 import type { ModelRecordCache, RecordCacheOptions, RecordCacheStats, RecordWrite } from './record-cache.js'
-import { CACHE_ENGINE, type CacheEngine } from './record-cache-port.js'
+import { cacheEngineOf } from './record-cache-port.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { ClaimContext } from './unique-claims.js'
 
@@ -56,7 +56,7 @@ export class RepoCore {
       holderHolds: (id, field, encoded) => this.holds(id, field, encoded),
     }
     const cache = settings.cache
-    this.cache = cache && (cache.options.backend[CACHE_ENGINE] as CacheEngine)(cache.options, model, settings.store, cache.stats)
+    this.cache = cache && cacheEngineOf(cache.options).make(cache.options, model, settings.store, cache.stats)
     this.catalog = new IndexCatalog(model, settings.store, settings.basePath, this.layout.recordPrefix, this.plan)
   }
 
