@@ -10,6 +10,7 @@ import {
   type InferRecord,
   type InferUpdate,
   memoryStore,
+  role,
 } from '../src/index.js'
 
 const schema = z.object({
@@ -79,5 +80,64 @@ describe('defineModel', () => {
     expect(createRegistry([C, D]).indexedFields(D)).toEqual(['cId'])
     const db = createDatabase({ store: memoryStore(), models: [A] })
     expect(() => db.repository(C)).toThrow(/Model C is not part of this database \(models: A\)/)
+  })
+})
+
+describe('access rules', () => {
+  const post = z.object({ title: z.string(), published: z.boolean().default(false), authorId: z.string().optional() })
+
+  it('resolves the shorthands: ownerField → owner, requireAuth → signedIn, else public, for all five operations', () => {
+    const ops = ['list', 'get', 'create', 'update', 'delete']
+    const rules = (options: object) => Object.entries(defineModel(post, { name: 'Post', ...options }).access)
+    expect(rules({})).toEqual(ops.map((op) => [op, 'public']))
+    expect(rules({ requireAuth: true })).toEqual(ops.map((op) => [op, 'signedIn']))
+    expect(rules({ ownerField: 'authorId' })).toEqual(ops.map((op) => [op, 'owner']))
+    expect(rules({ ownerField: 'authorId', requireAuth: true })).toEqual(ops.map((op) => [op, 'owner']))
+  })
+
+  it('takes a rule per operation, with predicates typed from the schema', () => {
+    const Post = defineModel(post, {
+      name: 'Post',
+      ownerField: 'authorId',
+      access: {
+        list: 'public',
+        get: (user, record) => {
+          expectTypeOf(record.published).toEqualTypeOf<boolean>()
+          expectTypeOf(record.createdAt).toEqualTypeOf<Date>()
+          return record.published || record.authorId === user.id
+        },
+        create: async (user, input) => {
+          expectTypeOf(input.published).toEqualTypeOf<boolean | undefined>()
+          return !user.roles.includes('banned')
+        },
+        update: (_user, record, change) => {
+          expectTypeOf(change.title).toEqualTypeOf<string | undefined>()
+          return !record.published
+        },
+        delete: role('editor'),
+      },
+    })
+    expect(Post.access.list).toBe('public')
+    expect(Post.access.delete).toEqual({ role: 'editor' })
+    expect(typeof Post.access.get).toBe('function')
+    // @ts-expect-error: a predicate's record has the schema's fields only
+    defineModel(post, {
+      name: 'Bad',
+      access: { list: 'public', get: (_u, r) => r.nope === 1, create: 'public', update: 'public', delete: 'public' },
+    })
+  })
+
+  it('refuses incomplete or contradictory rules when the model is defined, naming the model and operation', () => {
+    const all = { list: 'public', get: 'public', create: 'public', update: 'public', delete: 'public' } as const
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, delete: undefined } as never })).toThrow(
+      /Model Post: access.delete is missing/,
+    )
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, update: 'owner' } })).toThrow(
+      /Model Post: access.update is 'owner', but the model has no ownerField/,
+    )
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, remove: 'public' } as never })).toThrow(/unknown operation "remove"/)
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, get: 'admin' } as never })).toThrow(/access.get must be/)
+    expect(() => defineModel(post, { name: 'Post', requireAuth: true, access: all })).toThrow(/either requireAuth .* or access rules/)
+    expect(() => role('')).toThrow(/non-empty role name/)
   })
 })

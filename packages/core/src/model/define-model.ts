@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { type AccessRules, type ResolvedAccess, resolveAccess } from './access-rules.js'
 import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
 import { ModelDefinitionError } from './model-errors.js'
 import type { Relation } from './relations.js'
@@ -39,8 +40,21 @@ export interface ModelOptions<S extends AnyObjectSchema, P extends string = stri
   enableApi?: boolean
   /** Show it in the admin UI (default true). */
   enableAdmin?: boolean
-  /** Require an authenticated user for its API (default false). */
+  /**
+   * Require a signed-in user for every operation of its API (default false): the shorthand for
+   * `'signedIn'` everywhere. Not together with {@link ModelOptions.access}.
+   */
   requireAuth?: boolean
+  /**
+   * Who may do what over HTTP, per operation (`list`, `get`, `create`, `update`, `delete`; search
+   * follows `list`, bulk create and delete follow `create` and `delete`, a cascade follows each
+   * dependent's `delete`). Each is `'public'`, `'signedIn'`, `'owner'` (needs `ownerField`),
+   * `role(name)` or a predicate typed from the schema. All five are given when `access` is.
+   * Default: `'owner'` everywhere with an `ownerField`, else `'signedIn'` with `requireAuth`, else `'public'`.
+   * Admins pass every rule. The repository itself does not check them (it has no caller).
+   * @example access: { list: 'public', get: 'public', create: role('admin'), update: role('admin'), delete: role('admin') }
+   */
+  access?: AccessRules<z.output<S> & { id: string; createdAt: Date; updatedAt: Date }, z.input<S>>
   /**
    * What `create`/`update`/`replace` do with keys the schema does not have: `'reject'` (default) fails
    * with a `model.validation` error naming them; `'strip'` drops them, as Zod objects do by default.
@@ -82,6 +96,8 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema, P extends st
   readonly enableApi: boolean
   readonly enableAdmin: boolean
   readonly requireAuth: boolean
+  /** The access rule of each operation (see {@link ModelOptions.access}), shorthands resolved. */
+  readonly access: ResolvedAccess
   /** What writes do with keys the schema does not have (see {@link ModelOptions.unknownFields}). */
   readonly unknownFields: 'reject' | 'strip'
   /** The schema version of the model's records (default 1; see {@link ModelOptions.version}). */
@@ -215,6 +231,10 @@ export function buildModel<S extends AnyObjectSchema>(
     enableApi: options.enableApi ?? true,
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
+    access: resolveAccess(name, options.access as Partial<Record<string, unknown>> | undefined, {
+      requireAuth: options.requireAuth ?? false,
+      ownerField: options.ownerField,
+    }),
     unknownFields: options.unknownFields ?? 'reject',
     version,
     upgrades,
