@@ -14,7 +14,9 @@ type Bytes = { input: Id; output: undefined; outputFormat: 'body'; status: 200 }
 /** The route types of {@link uploadRoutes}, relative to where they are mounted (`/uploads`). */
 export type UploadRoutesSchema = {
   '/presign': {
-    $post: JsonEndpoint<{ json: Presign }, PresignedUpload, 200> | ProblemEndpoint<{ json: Presign }, 401 | 403 | 413 | 415 | 422 | 501 | 503>
+    $post:
+      | JsonEndpoint<{ json: Presign }, PresignedUpload, 200>
+      | ProblemEndpoint<{ json: Presign }, 401 | 403 | 413 | 415 | 422 | 501 | 503>
   }
   '/confirm': {
     $post:
