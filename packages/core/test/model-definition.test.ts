@@ -4,6 +4,7 @@ import {
   belongsTo,
   createDatabase,
   createRegistry,
+  defineModel as define,
   defineModel,
   hasMany,
   type InferCreate,
@@ -12,6 +13,7 @@ import {
   memoryStore,
   role,
 } from '../src/index.js'
+import { resolveAccess } from '../src/internal.js'
 
 const schema = z.object({
   name: z.string(),
@@ -88,7 +90,11 @@ describe('access rules', () => {
 
   it('resolves the shorthands: ownerField → owner, requireAuth → signedIn, else public, for all five operations', () => {
     const ops = ['list', 'get', 'create', 'update', 'delete']
-    const rules = (options: object) => Object.entries(defineModel(post, { name: 'Post', ...options }).access)
+    const resolved = (options: object) => {
+      const model = defineModel(post, { name: 'Post', ...options })
+      return Object.entries(resolveAccess(model.name, model.access, model))
+    }
+    const rules = resolved
     expect(rules({})).toEqual(ops.map((op) => [op, 'public']))
     expect(rules({ requireAuth: true })).toEqual(ops.map((op) => [op, 'signedIn']))
     expect(rules({ ownerField: 'authorId' })).toEqual(ops.map((op) => [op, 'owner']))
@@ -117,9 +123,10 @@ describe('access rules', () => {
         delete: role('editor'),
       },
     })
-    expect(Post.access.list).toBe('public')
-    expect(Post.access.delete).toEqual({ role: 'editor' })
-    expect(typeof Post.access.get).toBe('function')
+    const rules = resolveAccess(Post.name, Post.access, Post)
+    expect(rules.list).toBe('public')
+    expect(rules.delete).toEqual({ role: 'editor' })
+    expect(typeof rules.get).toBe('function')
     const open = { list: 'public', create: 'public', update: 'public', delete: 'public' } as const
     const get = (_u: unknown, r: { nope: number }) => r.nope === 1
     // @ts-expect-error: a predicate's record has the schema's fields only
@@ -127,13 +134,17 @@ describe('access rules', () => {
     expect(bad.name).toBe('Bad')
   })
 
-  it('refuses incomplete or contradictory rules when the model is defined, naming the model and operation', () => {
+  it('refuses incomplete or contradictory rules, naming the model and operation (the HTTP adapter checks them when the app is built)', () => {
     const all = { list: 'public', get: 'public', create: 'public', update: 'public', delete: 'public' } as const
+    const defineModel = (schema: typeof post, options: Parameters<typeof define<typeof post, 'Post'>>[1]) => {
+      const model = define(schema, options)
+      return resolveAccess(model.name, model.access, model)
+    }
     expect(() => defineModel(post, { name: 'Post', access: { ...all, delete: undefined } as never })).toThrow(
       /Model Post: access.delete is missing/,
     )
     expect(() => defineModel(post, { name: 'Post', access: { ...all, update: 'owner' } })).toThrow(
-      /Model Post: access.update is 'owner', but the model has no ownerField/,
+      /Model Post: access.update is 'owner' without an ownerField/,
     )
     expect(() => defineModel(post, { name: 'Post', access: { ...all, remove: 'public' } as never })).toThrow(/unknown operation "remove"/)
     expect(() => defineModel(post, { name: 'Post', access: { ...all, get: 'admin' } as never })).toThrow(/access.get must be/)

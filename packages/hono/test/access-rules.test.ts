@@ -81,7 +81,7 @@ describe('access rules over HTTP', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const problem = (await res.json()) as Record<string, unknown>
     expect(problem).toMatchObject({ code: 'access.cascadeForbidden', model: 'Board', related: 'Card', id: board.id })
-    expect(problem.detail).toMatch(/would also delete Card records/)
+    expect(problem.detail).toMatch(/would also delete Card records \(Board.cards\)|would also delete Card records/)
     expect(store.counts()).toMatchObject({ put: 0, delete: 0, deleteMany: 0 })
     expect(await boards.exists(board.id)).toBe(true)
     expect(await cards.count()).toBe(2)
@@ -132,6 +132,17 @@ describe('access rules over HTTP', () => {
     const { id } = (await created.json()) as { id: string }
     expect((await app.request(`/posts/${id}`, json('PATCH', { title: 'locked' }, h))).status).toBe(403)
     expect((await app.request(`/posts/${id}`, json('PATCH', { title: 'edited' }, h))).status).toBe(200)
+  })
+
+  it('malformed rules stop the app from being built, naming the model and operation', () => {
+    const Bad = defineModel(z.object({ text: z.string() }), {
+      name: 'Bad',
+      access: { list: 'public', get: 'public', create: 'signedIn', update: 'owner', delete: 'owner' },
+    })
+    const settings = createSettings({ secretKey: SECRET_KEY })
+    expect(() => new S3verless({ settings, store: memoryStore(), models: [Bad] }).createApp()).toThrow(
+      /Model Bad: access.update is 'owner' without an ownerField/,
+    )
   })
 
   it("the OpenAPI document's operations carry the security of their own rule: none when public", async () => {

@@ -83,37 +83,27 @@ export type ResolvedAccess = Readonly<Record<AccessOperation, ResolvedAccessRule
 export function resolveAccess(
   name: string,
   access: Partial<Record<string, unknown>> | undefined,
-  shorthand: { requireAuth: boolean; ownerField: string | undefined },
+  { requireAuth, ownerField }: { requireAuth: boolean; ownerField: string | undefined },
 ): ResolvedAccess {
   const fail = (message: string): never => {
     throw new ModelDefinitionError(`Model ${name}: ${message}`, { details: { model: name } })
   }
-  if (access === undefined) {
-    const rule: ResolvedAccessRule = shorthand.ownerField ? 'owner' : shorthand.requireAuth ? 'signedIn' : 'public'
-    return Object.freeze(Object.fromEntries(ACCESS_OPERATIONS.map((op) => [op, rule])) as Record<AccessOperation, ResolvedAccessRule>)
-  }
-  if (typeof access !== 'object' || access === null) fail('access must be an object of rules per operation')
-  if (shorthand.requireAuth) fail("give either requireAuth (every operation 'signedIn') or access rules, not both")
-  for (const key of Object.keys(access)) {
-    if (!(ACCESS_OPERATIONS as readonly string[]).includes(key))
-      fail(`access has unknown operation "${key}" (operations: ${ACCESS_OPERATIONS.join(', ')})`)
-  }
+  if (access && requireAuth) fail("give either requireAuth (every operation 'signedIn') or access rules, not both")
+  for (const key in access) if (!(ACCESS_OPERATIONS as readonly string[]).includes(key)) fail(`access has unknown operation "${key}"`)
   const out = {} as Record<AccessOperation, ResolvedAccessRule>
   for (const op of ACCESS_OPERATIONS) {
-    const rule = access[op]
-    if (rule === undefined) fail(`access.${op} is missing: give a rule for every operation (${ACCESS_OPERATIONS.join(', ')})`)
-    if (rule === 'owner' && !shorthand.ownerField) fail(`access.${op} is 'owner', but the model has no ownerField`)
+    const rule = access ? access[op] : ownerField ? 'owner' : requireAuth ? 'signedIn' : 'public'
     const ok =
       rule === 'public' ||
       rule === 'signedIn' ||
-      rule === 'owner' ||
+      (rule === 'owner' && ownerField) ||
       typeof rule === 'function' ||
-      (typeof rule === 'object' && rule !== null && typeof (rule as RoleRule).role === 'string' && (rule as RoleRule).role !== '')
-    if (!ok) fail(`access.${op} must be 'public', 'signedIn', 'owner', role(name) or a function (user, …) => boolean`)
+      typeof (rule as RoleRule | undefined)?.role === 'string'
+    if (!ok)
+      fail(
+        `access.${op} ${rule === undefined ? 'is missing' : rule === 'owner' ? "is 'owner' without an ownerField" : 'must be'}: 'public', 'signedIn', 'owner', role(name) or (user, …) => boolean`,
+      )
     out[op] = rule as ResolvedAccessRule
   }
   return Object.freeze(out)
 }
-
-/** True when a rule lets anonymous callers through. */
-export const isPublicRule = (rule: ResolvedAccessRule): boolean => rule === 'public'

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { type AccessRules, type ResolvedAccess, resolveAccess } from './access-rules.js'
+import type { AccessOperation, AccessRules, ResolvedAccessRule } from './access-rules.js'
 import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
 import { ModelDefinitionError } from './model-errors.js'
 import type { Relation } from './relations.js'
@@ -51,7 +51,9 @@ export interface ModelOptions<S extends AnyObjectSchema, P extends string = stri
    * dependent's `delete`). Each is `'public'`, `'signedIn'`, `'owner'` (needs `ownerField`),
    * `role(name)` or a predicate typed from the schema. All five are given when `access` is.
    * Default: `'owner'` everywhere with an `ownerField`, else `'signedIn'` with `requireAuth`, else `'public'`.
-   * Admins pass every rule. The repository itself does not check them (it has no caller).
+   * Admins pass every rule. The repository itself does not check them (it has no caller); the HTTP
+   * adapter resolves the shorthands and checks the rules when the app is built (`model.definition`
+   * naming the model and operation).
    * @example access: { list: 'public', get: 'public', create: role('admin'), update: role('admin'), delete: role('admin') }
    */
   access?: AccessRules<z.output<S> & { id: string; createdAt: Date; updatedAt: Date }, z.input<S>>
@@ -96,8 +98,8 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema, P extends st
   readonly enableApi: boolean
   readonly enableAdmin: boolean
   readonly requireAuth: boolean
-  /** The access rule of each operation (see {@link ModelOptions.access}), shorthands resolved. */
-  readonly access: ResolvedAccess
+  /** The access rules as given (see {@link ModelOptions.access}); `undefined` means the shorthands' meaning. */
+  readonly access: Readonly<Partial<Record<AccessOperation, ResolvedAccessRule>>> | undefined
   /** What writes do with keys the schema does not have (see {@link ModelOptions.unknownFields}). */
   readonly unknownFields: 'reject' | 'strip'
   /** The schema version of the model's records (default 1; see {@link ModelOptions.version}). */
@@ -231,10 +233,7 @@ export function buildModel<S extends AnyObjectSchema>(
     enableApi: options.enableApi ?? true,
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
-    access: resolveAccess(name, options.access as Partial<Record<string, unknown>> | undefined, {
-      requireAuth: options.requireAuth ?? false,
-      ownerField: options.ownerField,
-    }),
+    access: options.access as never,
     unknownFields: options.unknownFields ?? 'reject',
     version,
     upgrades,

@@ -113,7 +113,7 @@ export class CascadeForbiddenError extends S3verlessError {
   constructor(model: string, id: string, relation: string, related: string, options: S3verlessErrorOptions = {}) {
     super(
       'access.cascadeForbidden',
-      `Cannot delete ${model} ${id}: it would also delete ${related} records (relation "${relation}" is onDelete: cascade) that you may not delete`,
+      `Cannot delete ${model} ${id}: it would also delete ${related} records (${relation}) that you may not delete`,
       { ...options, details: { ...options.details, model, id, relation, related } },
     )
   }

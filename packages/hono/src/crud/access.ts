@@ -1,4 +1,5 @@
-import type { AccessOperation, Model, ResolvedAccessRule } from '@s3verless/core'
+import type { AccessOperation, Model, ResolvedAccess, ResolvedAccessRule } from '@s3verless/core'
+import { resolveAccess } from '@s3verless/core/internal'
 import type { Context } from 'hono'
 import type { RequestUser, S3verlessEnv } from '../app/env.js'
 import { HttpError } from '../errors/http-error.js'
@@ -26,22 +27,42 @@ export interface ModelAccess {
 
 type Subject = Record<string, unknown>
 
-const ruleOf = (subject: AccessSubject, op: AccessOperation): ResolvedAccessRule => subject.access[op] ?? 'public'
+const resolved = new WeakMap<Model, ResolvedAccess>()
+
+/**
+ * A model's rules for every operation, its shorthands resolved (`ownerField` → `'owner'`,
+ * `requireAuth` → `'signedIn'`, else `'public'`) and checked once.
+ * @throws ModelDefinitionError (`model.definition`) for malformed rules, naming the model and operation.
+ */
+export function rulesOf(model: Model): ResolvedAccess {
+  let rules = resolved.get(model)
+  if (!rules) {
+    rules = resolveAccess(model.name, model.access, { requireAuth: model.requireAuth, ownerField: model.ownerField })
+    resolved.set(model, rules)
+  }
+  return rules
+}
+
+const isModel = (subject: Model | AccessSubject): subject is Model => (subject as Model).kind === 's3verless.model'
+
+/** The rule of one operation of a model or of the upload routes. */
+export const ruleOf = (subject: Model | AccessSubject, op: AccessOperation): ResolvedAccessRule =>
+  (isModel(subject) ? rulesOf(subject)[op] : subject.access[op]) ?? 'public'
 
 /** True when a model's routes need a signed-in user for some operation (the app then needs auth). */
-export const needsAuth = (model: AccessSubject): boolean =>
+export const needsAuth = (model: Model | AccessSubject): boolean =>
   (['list', 'get', 'create', 'update', 'delete'] as const).some((op) => ruleOf(model, op) !== 'public')
 
 /** True when `op` of `subject` lets anonymous callers through (its OpenAPI operation has no `security`). */
-export const isPublic = (subject: AccessSubject, op: AccessOperation): boolean => ruleOf(subject, op) === 'public'
+export const isPublic = (subject: Model | AccessSubject, op: AccessOperation): boolean => ruleOf(subject, op) === 'public'
 
 /** True when the rule depends on the record (or input), so it is checked once that is known. */
 const perRecord = (rule: ResolvedAccessRule): boolean => rule === 'owner' || typeof rule === 'function'
 
-const unauthorized = (subject: AccessSubject) =>
+const unauthorized = (subject: Model | AccessSubject) =>
   new HttpError('http.unauthorized', `Sign in to use ${subject.plural}: send an Authorization: Bearer <access token> header`)
 
-const forbidden = (subject: AccessSubject, op: AccessOperation, why: string) =>
+const forbidden = (subject: Model | AccessSubject, op: AccessOperation, why: string) =>
   new HttpError('http.forbidden', `You may not ${op} ${subject.plural}: ${why}`, { model: subject.name, operation: op })
 
 /**
@@ -50,7 +71,7 @@ const forbidden = (subject: AccessSubject, op: AccessOperation, why: string) =>
  * rules need only a signed-in user here; the record (or input) is checked later.
  * @throws HttpError `http.unauthorized` (401), `http.forbidden` (403)
  */
-export function gate(subject: AccessSubject, op: AccessOperation, user: RequestUser | undefined): void {
+export function gate(subject: Model | AccessSubject, op: AccessOperation, user: RequestUser | undefined): void {
   const rule = ruleOf(subject, op)
   if (rule === 'public') return
   if (!user) throw unauthorized(subject)
@@ -66,7 +87,7 @@ export function gate(subject: AccessSubject, op: AccessOperation, user: RequestU
  * included, without throwing. `change` is an update's patch (for update predicates).
  */
 export async function allows(
-  subject: AccessSubject,
+  subject: Model | AccessSubject,
   op: AccessOperation,
   user: RequestUser | undefined,
   record: Subject,
@@ -88,7 +109,7 @@ export async function allows(
  * @throws HttpError `model.notFound` (404), `http.forbidden` (403)
  */
 export async function checkRecord(
-  subject: AccessSubject,
+  subject: Model | AccessSubject,
   op: AccessOperation,
   user: RequestUser | undefined,
   record: Subject,
@@ -104,7 +125,12 @@ export async function checkRecord(
  * Checks a create's input (the owner field already set to the caller) against the `create` rule.
  * @throws HttpError `http.forbidden` (403)
  */
-export async function checkInput(subject: AccessSubject, user: RequestUser | undefined, input: Subject, item?: number): Promise<void> {
+export async function checkInput(
+  subject: Model | AccessSubject,
+  user: RequestUser | undefined,
+  input: Subject,
+  item?: number,
+): Promise<void> {
   if (await allows(subject, 'create', user, input)) return
   throw forbidden(subject, 'create', item === undefined ? 'the access rule refuses this input' : `the access rule refuses item ${item}`)
 }
@@ -135,7 +161,7 @@ export const cascadeGuard =
  * Other rules were settled by {@link accessFor}.
  * @throws HttpError `http.forbidden` (403)
  */
-export async function checkList(subject: AccessSubject, user: RequestUser | undefined, filter: Subject): Promise<void> {
+export async function checkList(subject: Model | AccessSubject, user: RequestUser | undefined, filter: Subject): Promise<void> {
   const rule = ruleOf(subject, 'list')
   if (typeof rule !== 'function' || !user || user.isAdmin) return
   if ((await rule(user, { filter })) !== true) throw forbidden(subject, 'list', 'the access rule refuses this query')

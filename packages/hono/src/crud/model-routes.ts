@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { S3verlessEnv } from '../app/env.js'
 import { errorHandler } from '../errors/error-handler.js'
 import { HttpError } from '../errors/http-error.js'
-import { accessFor, allows, cascadeGuard, checkInput, checkList, checkRecord, type ModelAccess } from './access.js'
+import { accessFor, allows, cascadeGuard, checkInput, checkList, checkRecord, type ModelAccess, rulesOf } from './access.js'
 import { clientInput, isObject, readJson } from './body.js'
 import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
 import { bare, etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
@@ -37,7 +37,7 @@ async function checkedWrite<M extends Model, T>(
 ): Promise<T> {
   const { change, readCurrent = false } = options
   const model = repo.model
-  const rule = model.access[op]
+  const rule = rulesOf(model)[op]
   const needsRecord = access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')
   for (let attempt = 1; ; attempt++) {
     const current = needsRecord || readCurrent ? await readOr404(repo, id) : undefined
@@ -71,6 +71,7 @@ function withEtag(headers: Record<string, string>, record: { $etag?: string }): 
 export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptions): ModelRoutes<M> {
   const { onServerError, ...given } = options
   const ctx: CrudContext = { ...CRUD_DEFAULTS, ...given }
+  rulesOf(model) // malformed rules fail here, when the app is built, not on a request
   const repo = () => ctx.database.repository(model)
   const owner = model.ownerField
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
@@ -120,7 +121,7 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
         })
       }
       const wanted = [...new Set(ids as string[])]
-      const rule = model.access.delete
+      const rule = rulesOf(model).delete
       if (access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')) {
         // Record-level rules: every id must name a record the caller may delete, or nothing is deleted.
         const found = await repo().getMany(wanted)

@@ -1,6 +1,6 @@
 import type { AccessOperation, Model } from '@s3verless/core'
 import * as z from 'zod'
-import { type AccessSubject, isPublic } from '../crud/access.js'
+import { type AccessSubject, isPublic, ruleOf } from '../crud/access.js'
 import { filterableFields } from '../crud/list-params.js'
 import type { OpenApiRegistry } from './openapi-registry.js'
 import { modelSchemas, ProblemSchema } from './schemas.js'
@@ -167,8 +167,8 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
 }
 
 /** The words for a rule in an operation's description. */
-function ruleInWords(subject: AccessSubject, op: AccessOperation): string {
-  const rule = subject.access[op] ?? 'public'
+function ruleInWords(subject: Model | AccessSubject, op: AccessOperation): string {
+  const rule = ruleOf(subject, op)
   if (rule === 'public') return 'public: no sign-in needed'
   if (rule === 'signedIn') return 'any signed-in user'
   if (rule === 'owner') return `the owner (\`${subject.ownerField}\`) of each record; admins all`
@@ -180,14 +180,21 @@ function ruleInWords(subject: AccessSubject, op: AccessOperation): string {
  * The OpenAPI face of an operation's access rule: a bearer security requirement unless the rule
  * is public (a public operation has no `security`), and the rule in its description.
  */
-export function accessSpec(subject: AccessSubject, op: AccessOperation): { security?: Record<string, string[]>[]; description: string } {
+export function accessSpec(
+  subject: Model | AccessSubject,
+  op: AccessOperation,
+): { security?: Record<string, string[]>[]; description: string } {
   const description = `Access (${op} rule): ${ruleInWords(subject, op)}.`
   return isPublic(subject, op) ? { description } : { security: [{ bearer: [] }], description }
 }
 
 /** The 401 and 403 answers an operation's rule can give (none for a public one; delete may be refused for its cascade). */
-export function accessErrors(subject: AccessSubject, op: AccessOperation, cascades = true): Record<number, ReturnType<typeof problem>> {
-  const rule = subject.access[op] ?? 'public'
+export function accessErrors(
+  subject: Model | AccessSubject,
+  op: AccessOperation,
+  cascades = true,
+): Record<number, ReturnType<typeof problem>> {
+  const rule = ruleOf(subject, op)
   const out: Record<number, ReturnType<typeof problem>> = {}
   if (rule !== 'public') out[401] = problem('Sign in first (http.unauthorized)')
   if (rule !== 'public' && rule !== 'signedIn') out[403] = problem('Signed in, but the access rule refuses it (http.forbidden)')
