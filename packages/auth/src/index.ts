@@ -9,7 +9,13 @@ export type { HashPasswordOptions } from './password/hash-password.js'
 export { DEFAULT_BCRYPT_COST, hashPassword, verifyPassword } from './password/hash-password.js'
 export type { PasswordHasher } from './password/password-hasher.js'
 export type { PasswordCheck, PasswordPolicy } from './password/password-policy.js'
-export { checkPassword, DEFAULT_PASSWORD_POLICY, MAX_POLICY_BYTES, validatePassword } from './password/password-policy.js'
+export {
+  checkPassword,
+  DEFAULT_PASSWORD_POLICY,
+  MAX_POLICY_BYTES,
+  STRONG_PASSWORD_POLICY,
+  validatePassword,
+} from './password/password-policy.js'
 export type { Pbkdf2Digest, Pbkdf2HasherOptions } from './password/pbkdf2-hasher.js'
 export { PBKDF2_MAX_PASSWORD_BYTES, pbkdf2Hasher } from './password/pbkdf2-hasher.js'
 export type { ClientAddressOptions, RateLimitRequest } from './rate-limit/client-address.js'
@@ -26,8 +32,8 @@ export { REFRESH_TOKEN_BYTES } from './tokens/refresh-token.js'
 export type { Session, SessionContext } from './tokens/sessions.js'
 export type { TokenCleanupReport } from './tokens/token-cleanup.js'
 export type { TokenAlgorithm } from './tokens/token-config.js'
-export { MIN_SECRET_LENGTH } from './tokens/token-config.js'
-export { normalizeEmail, normalizeUsername } from './users/normalize.js'
+export { DEFAULT_REFRESH_REUSE_INTERVAL_SECONDS, MAX_REFRESH_REUSE_INTERVAL_SECONDS, MIN_SECRET_LENGTH } from './tokens/token-config.js'
+export { displayUsername, normalizeEmail, normalizeUsername } from './users/normalize.js'
 export { publicUser } from './users/public-user.js'
 export type { StoredUser } from './users/user-directory.js'
 export type {
@@ -43,3 +49,4 @@ export type {
   UserOf,
 } from './users/user-model.js'
 export { baseUserShape, createUserModel, isUserModel, MANAGED_USER_FIELDS, User } from './users/user-model.js'
+export { MAX_USERNAME_LENGTH, usernameProblems } from './users/username-rules.js'

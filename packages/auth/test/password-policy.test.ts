@@ -1,6 +1,6 @@
 import { isS3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
-import { checkPassword, DEFAULT_PASSWORD_POLICY, validatePassword } from '../src/index.js'
+import { checkPassword, DEFAULT_PASSWORD_POLICY, STRONG_PASSWORD_POLICY, validatePassword } from '../src/index.js'
 
 describe('validatePassword', () => {
   it('answers [ok, message] as the spec does', () => {
@@ -67,5 +67,21 @@ describe('validatePassword', () => {
       }
       expect(isS3verlessError(error, 'auth.invalidPolicy')).toBe(true)
     }
+  })
+
+  it("offers the Python original's rules as one preset: upper and lower case, a digit and a symbol", () => {
+    expect(STRONG_PASSWORD_POLICY).toMatchObject({
+      minLength: 8,
+      requireUppercase: true,
+      requireLowercase: true,
+      requireDigit: true,
+      requireSymbol: true,
+    })
+    expect(checkPassword('correct-horse-7', STRONG_PASSWORD_POLICY).problems).toEqual(['Password must contain an uppercase letter.'])
+    expect(checkPassword('Correcthorse7', STRONG_PASSWORD_POLICY).problems).toEqual([
+      'Password must contain a symbol (neither a letter, a digit nor a space).',
+    ])
+    expect(validatePassword('Correct-horse-7', STRONG_PASSWORD_POLICY)).toEqual([true, 'Password is valid.'])
+    expect(Object.isFrozen(STRONG_PASSWORD_POLICY)).toBe(true)
   })
 })

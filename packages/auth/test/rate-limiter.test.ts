@@ -27,6 +27,29 @@ describe('RateLimiter', () => {
     expect(() => new RateLimiter({ limits: { login: { count: 1, windowSeconds: 1 } as RateLimit } })).toThrow(/must be a RateLimit/)
   })
 
+  it("defaults to the Python original's limits: login 5/min then 5 minutes out, register 3/h, refresh 10/min", () => {
+    expect(DEFAULT_RATE_LIMITS.login).toEqual(new RateLimit(5, 60, 300))
+    expect(DEFAULT_RATE_LIMITS.register).toEqual(new RateLimit(3, 3600))
+    expect(DEFAULT_RATE_LIMITS.refresh).toEqual(new RateLimit(10, 60))
+    expect(DEFAULT_RATE_LIMITS.passwordReset).toEqual(new RateLimit(3, 3600))
+    expect(DEFAULT_RATE_LIMITS.default).toEqual(new RateLimit(100, 60))
+  })
+
+  it('resetAll forgets every client and endpoint, blocks included; a store without clear() is refused clearly', async () => {
+    const time = clock()
+    const limiter = new RateLimiter({ now: time.now })
+    for (let i = 0; i < 6; i++) await limiter.isRateLimited(from('203.0.113.9'), 'login')
+    for (let i = 0; i < 11; i++) await limiter.isRateLimited(from('198.51.100.7'), 'refresh')
+    expect((await limiter.isRateLimited(from('203.0.113.9'), 'login'))[1]).toMatchObject({ blocked: true })
+    expect((await limiter.isRateLimited(from('198.51.100.7'), 'refresh'))[0]).toBe(true)
+    await limiter.resetAll()
+    expect((await limiter.isRateLimited(from('203.0.113.9'), 'login'))[1]).toMatchObject({ blocked: false, remaining: 4 })
+    expect((await limiter.isRateLimited(from('198.51.100.7'), 'refresh'))[1]).toMatchObject({ remaining: 9 })
+    const { clear: _clear, ...withoutClear } = memoryRateLimitStore()
+    const plain = new RateLimiter({ store: withoutClear })
+    await expect(plain.resetAll()).rejects.toThrow(/resetAll needs a RateLimitStore with clear\(\)/)
+  })
+
   it('allows `count` requests per window, then refuses with Retry-After until the window ends', async () => {
     const time = clock()
     const limiter = new RateLimiter({ limits: { login: new RateLimit(3, 60) }, now: time.now })

@@ -16,7 +16,8 @@ import { PASSWORD, SECRET } from './fixtures.js'
 describe('the user model', () => {
   it('is a model under the reserved users plural, which applications cannot take', () => {
     expect(User).toMatchObject({ name: 'User', plural: 'users', enableApi: false })
-    expect(User.unique).toEqual(['username', 'normalizedEmail'])
+    expect(User.unique).toEqual(['username', 'normalizedUsername', 'normalizedEmail'])
+    expect(User.hidden).toEqual(['normalizedUsername', 'normalizedEmail', 'hashedPassword', 'tokenVersion'])
     expect(() => defineModel(z.object({ name: z.string() }), { name: 'Member', plural: 'users' })).toThrow(/plural "users" is reserved/)
     expectTypeOf<InferRecord<typeof User>>().toMatchTypeOf<{
       id: string

@@ -27,7 +27,7 @@ describe('S3AuthService users', () => {
     expect(publicUser(alice)).toMatchObject({ id: alice.id, username: 'alice', email: 'Alice@Example.COM' })
   })
 
-  it('finds users by username and by email (any case) with 2 GETs each', async () => {
+  it('finds users by username and by email (any case) with 2 GETs each (3 for a username typed in another case)', async () => {
     const { auth, store } = setup()
     const alice = await register(auth)
     await auth.getUserByUsername('alice') // the index catalog, once per process
@@ -37,7 +37,10 @@ describe('S3AuthService users', () => {
     store.reset()
     expect((await auth.getUserByEmail(' ALICE@example.com'))?.id).toBe(alice.id)
     expect(store.counts()).toMatchObject({ get: 2, list: 0, total: 2 })
-    expect(await auth.getUserByUsername('Alice')).toBeNull() // usernames keep their case
+    store.reset()
+    expect((await auth.getUserByUsername('ALICE'))?.id).toBe(alice.id) // compared in normalised form
+    expect(store.counts()).toMatchObject({ get: 3, list: 0, total: 3 })
+    expect((await auth.getUserByUsername('ａｌｉｃｅ'))?.id).toBe(alice.id) // fullwidth folds under NFKC
     expect(await auth.getUserByUsername('bob')).toBeNull()
     expect(await auth.getUserByEmail('bob@example.com')).toBeNull()
     expect(await auth.getUser('not-a-uuid')).toBeNull()

@@ -71,12 +71,13 @@ export {
   MAX_ENCODED_BYTES,
   truncatedGroup,
 } from './model/value-encoding.js'
+export type { BulkFailure, BulkOptions, BulkProgress, BulkReport } from './repository/bulk.js'
 export type { S3ClientLike, S3DataServiceOptions } from './repository/data-service.js'
 export { S3DataService } from './repository/data-service.js'
 export type { Database, DatabaseOptions } from './repository/database.js'
 export { createDatabase } from './repository/database.js'
 export { DeleteIncompleteError } from './repository/delete-protocol.js'
-export type { RecordPage, SkippedRecord } from './repository/list-records.js'
+export type { IterateOptions, RecordPage, SkippedRecord } from './repository/list-records.js'
 export { isOutcomeUnknown, outcomeOf } from './repository/outcome.js'
 export type {
   CachedRecord,

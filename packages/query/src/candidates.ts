@@ -100,7 +100,52 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
       return
     }
     case 'indexRange':
-      yield* rangeCandidates(core, path, after)
+      yield* path.reverse ? reversedRange(core, path, after) : rangeCandidates(core, path, after)
+  }
+}
+
+/** Keys read backwards are handed out a chunk at a time: as many as one LIST returns. */
+const CHUNK = 1000
+
+/**
+ * An ascending index range handed out from its end. The range is listed once, keeping only its last
+ * chunk of hits and, for every earlier chunk, the positions it starts after and ends at; then the
+ * chunks are handed out last to first, each earlier one listed again (about 1 LIST) when the consumer
+ * gets that far. Memory: one chunk of hits plus two keys per 1,000 entries. `after` (a position handed
+ * out earlier) resumes with the entries before it. Only for fields whose keys order as their values
+ * do (no tie groups): the planner sees to that.
+ */
+async function* reversedRange(
+  core: RepoCore,
+  path: Extract<AccessPath, { kind: 'indexRange' }>,
+  after: string | undefined,
+): AsyncGenerator<CandidateHit> {
+  const { reverse: _, ...forward } = { ...path, descending: false }
+  const spans: { startAfter: string | undefined; end: string }[] = []
+  let chunk: CandidateHit[] = []
+  let startAfter: string | undefined
+  for await (const hit of rangeCandidates(core, forward, undefined)) {
+    if (after !== undefined && compareUtf8(hit.position, after) >= 0) break
+    if (chunk.length === CHUNK) {
+      const end = (chunk.at(-1) as CandidateHit).position
+      spans.push({ startAfter, end })
+      startAfter = end
+      chunk = []
+    }
+    chunk.push(hit)
+  }
+  for (let i = chunk.length - 1; i >= 0; i--) yield chunk[i] as CandidateHit
+  for (let s = spans.length - 1; s >= 0; s--) {
+    const { startAfter: from, end } = spans[s] as { startAfter: string | undefined; end: string }
+    // Listed again up to the entry it ended with (entries written since are taken in too).
+    const again: CandidateHit[] = []
+    for await (const hit of rangeCandidates(core, forward, from)) {
+      const order = compareUtf8(hit.position, end)
+      if (order > 0) break
+      again.push(hit)
+      if (order === 0) break
+    }
+    for (let i = again.length - 1; i >= 0; i--) yield again[i] as CandidateHit
   }
 }
 

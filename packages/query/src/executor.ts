@@ -43,6 +43,9 @@ export interface ExecuteOptions {
 const keep = (plan: Plan, record: Record<string, unknown>) =>
   matches(record, plan.conditions) && plan.excludes.every((group) => matchesNone(record, group))
 
+/** Whether `record` satisfies the plan's filter (its conditions and excludes). */
+export const satisfies = keep
+
 /** The record still holds the value its index entry says (otherwise the entry is stale). */
 function holdsEntry(record: Record<string, unknown>, hit: CandidateHit): boolean {
   const entry = hit.entry
@@ -149,6 +152,58 @@ export async function execute(core: RepoCore, plan: Plan, options: ExecuteOption
   return { matches: found, stoppedEarly: false, read }
 }
 
+/** Options of {@link stream}. */
+export interface StreamOptions {
+  /** Candidates read per batch, at most (tie groups of long values are never split). */
+  window: number
+  after?: string
+  /** The id served last before `after`: a second entry of it right after is skipped. */
+  served?: string
+  maxScan?: number
+}
+
+/**
+ * Runs a plan whose path yields the requested order (or with no order) as a stream of batches: each
+ * batch is up to `window` candidates read in parallel (bounded), verified and filtered as in
+ * {@link execute}, and handed out before the next is read. Memory: one batch, and the ids of the last
+ * few batches (a record reached through two entries of one write comes out once: its entries are
+ * next to each other in key order). A consumer that stops ends the listing.
+ * @throws QueryTooExpensiveError when a scan would read more than `maxScan` records.
+ */
+export async function* stream(core: RepoCore, plan: Plan, options: StreamOptions): AsyncGenerator<Match[]> {
+  const compare = plan.ordered && plan.order ? compareRecords(plan.order) : undefined
+  const recent = new Set<string>(options.served !== undefined ? [options.served] : [])
+  const remember = (id: string) => {
+    recent.add(id)
+    if (recent.size > 4 * options.window) recent.delete(recent.values().next().value as string)
+  }
+  let read = 0
+  let pending: CandidateHit[] = []
+  const flush = async (): Promise<Match[]> => {
+    if (plan.scan && options.maxScan !== undefined && read + pending.length > options.maxScan) {
+      throw new QueryTooExpensiveError(plan.model, options.maxScan, `(more than ${options.maxScan} records to read)`)
+    }
+    const batch = pending
+    pending = []
+    read += batch.length
+    const records = await readBatch(core, batch)
+    const out: Match[] = []
+    records.forEach((raw, i) => {
+      if (!raw || recent.has(raw.record.id) || !keep(plan, raw.record)) return
+      remember(raw.record.id)
+      out.push({ raw, position: (batch[i] as CandidateHit).position })
+    })
+    if (compare) out.sort((a, b) => compare(a.raw.record, b.raw.record))
+    return out
+  }
+  for await (const hit of candidates(core, plan.path, options.after)) {
+    const last = pending.at(-1)
+    if (pending.length >= options.window && (last?.group === undefined || last.group !== hit.group)) yield await flush()
+    pending.push(hit)
+  }
+  if (pending.length > 0) yield await flush()
+}
+
 /**
  * Sorts matches for paths that do not serve the order: by value (nulls first), ties by id; descending
  * is the exact reverse, as a descending index lists them.
@@ -171,7 +226,9 @@ export async function countEntries(core: RepoCore, plan: Plan): Promise<number> 
     for (const raw of records) if (raw && keep(plan, raw.record)) ids.add(raw.record.id)
     undecided = []
   }
-  for await (const hit of candidates(core, plan.path)) {
+  // Order does not matter to a count: a range read backwards is counted forwards (no LIST twice).
+  const path = plan.path.kind === 'indexRange' && plan.path.reverse ? { ...plan.path, reverse: undefined } : plan.path
+  for await (const hit of candidates(core, path as Plan['path'])) {
     if (!hit.undecided) ids.add(hit.id)
     else if (undecided.push(hit) >= 1000) await verify()
   }

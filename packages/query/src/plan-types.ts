@@ -15,8 +15,13 @@ export type AccessPath =
   | { kind: 'unique'; field: string; value: IndexValue }
   /** LIST the index prefix of each value (`field` / `field__in` / `field__isnull: true`). */
   | { kind: 'indexEq'; field: string; values: IndexValue[] }
-  /** LIST an index from an encoded bound, stopping at the other (no bounds: the whole index, in order). */
-  | { kind: 'indexRange'; field: string; lower?: RangeBound; upper?: RangeBound; descending: boolean }
+  /**
+   * LIST an index from an encoded bound, stopping at the other (no bounds: the whole index, in order).
+   * `reverse`: hand an ascending index's range out from its end (an order the model has no descending
+   * index for): the range is listed once (LIST only, keeping one page of keys and where each page
+   * starts), then read backwards, one more LIST per earlier page reached.
+   */
+  | { kind: 'indexRange'; field: string; lower?: RangeBound; upper?: RangeBound; descending: boolean; reverse?: true }
   /** LIST the index entries of the strings starting with `prefix`. */
   | { kind: 'indexPrefix'; field: string; prefix: string }
   /** LIST the records themselves, in id order (creation order for server-made UUIDv7 ids, not for caller-chosen ones). */
@@ -79,6 +84,8 @@ export interface Plan {
   predicted: { requests: number | null; formula: string }
   /** One line a person can read. */
   description: string
+  /** What would make this query cheaper (e.g. a descending index for an order read backwards). */
+  suggestion?: string
   /** Declared indexes not yet built for the stored data (`reindex()` builds them); the plan avoids them. */
   unbuiltIndexes?: readonly string[]
 }

@@ -48,11 +48,18 @@ function servesOrder(path: AccessPath, order: OrderBy | undefined): boolean {
     case 'indexEq':
       return (order.field === path.field && !order.descending) || (path.values.length === 1 && byId)
     case 'indexRange':
-      return order.field === path.field && order.descending === path.descending
+      return order.field === path.field && order.descending === (path.descending || path.reverse === true)
     case 'indexPrefix':
       return order.field === path.field && !order.descending
   }
 }
+
+/**
+ * Whether an ascending index of `field` can be read backwards for a descending order: its keys must
+ * order exactly as values do (not strings, whose long values are truncated into tie groups, nor fields
+ * of no single kind).
+ */
+const reversible = (shape: ModelShape, field: string) => !shape.stringFields.has(field) && !shape.looseFields?.has(field)
 
 /** The tighter of two bounds on one side; `undefined` when their kinds differ (nothing can satisfy both). */
 function tighter(a: RangeBound, b: RangeBound, side: 'lower' | 'upper'): RangeBound | undefined {
@@ -92,8 +99,16 @@ function rangeCandidate(shape: ModelShape, field: string, conds: Condition[], or
   const wantsDescending = order?.field === field && order.descending
   const descending = canDescend && (wantsDescending || !ascending)
   if (!descending && !ascending) return undefined
+  const reverse = wantsDescending && !descending && reversible(shape, field)
   return {
-    path: { kind: 'indexRange', field, ...(lower ? { lower } : {}), ...(upper ? { upper } : {}), descending },
+    path: {
+      kind: 'indexRange',
+      field,
+      ...(lower ? { lower } : {}),
+      ...(upper ? { upper } : {}),
+      descending,
+      ...(reverse ? { reverse: true as const } : {}),
+    },
     score: 300,
     uses,
   }
@@ -142,6 +157,9 @@ function candidatesFor(shape: ModelShape, conditions: Condition[], order: OrderB
   if (order && order.field !== 'id') {
     const canWalk = order.descending ? shape.indexedDescending.includes(order.field) : indexed.has(order.field)
     if (canWalk) out.push({ path: { kind: 'indexRange', field: order.field, descending: order.descending }, score: 100, uses: [] })
+    else if (order.descending && indexed.has(order.field) && reversible(shape, order.field)) {
+      out.push({ path: { kind: 'indexRange', field: order.field, descending: false, reverse: true }, score: 90, uses: [] })
+    }
   }
   out.push({ path: { kind: 'records' }, score: 0, uses: [] })
   return out
@@ -164,6 +182,12 @@ function formula(plan: Omit<Plan, 'predicted' | 'description'>): { requests: num
       }
       return { requests: null, formula: '1 LIST per 1,000 records + 1 GET per record read (full scan)' }
     default: {
+      if (p.kind === 'indexRange' && p.reverse) {
+        return {
+          requests: null,
+          formula: `1 LIST per 1,000 index entries of the range (listed to its end) + ${want !== undefined && plan.ordered ? `up to ${want} GETs, stopping at the limit, and 1 LIST more per earlier 1,000 entries reached` : '1 GET per entry read'}`,
+        }
+      }
       const lists = p.kind === 'indexEq' ? `${p.values.length} LIST(s)` : '1 LIST'
       if (want !== undefined && plan.ordered && plan.coveredByIndex) {
         return {
@@ -188,7 +212,7 @@ function describe(path: AccessPath, scan: boolean): string {
     case 'indexEq':
       return `index equality on ${path.field} (${path.values.length} value${path.values.length === 1 ? '' : 's'})`
     case 'indexRange':
-      return `${path.lower || path.upper ? 'index range' : 'index walk'} on ${path.field}${path.descending ? ' (descending index)' : ''}${scan ? ' — reads every record' : ''}`
+      return `${path.lower || path.upper ? 'index range' : 'index walk'} on ${path.field}${path.descending ? ' (descending index)' : ''}${path.reverse ? ', read backwards (ascending index listed to its end)' : ''}${scan ? ' — reads every record' : ''}`
     case 'indexPrefix':
       return `index prefix on ${path.field}`
     case 'records':
@@ -234,7 +258,11 @@ export function planQuery(shape: ModelShape, state: QueryState): Plan {
     ...(state.limit !== undefined ? { limit: state.limit } : {}),
     offset: state.offset,
   }
-  return { ...base, predicted: formula(base), description: describe(path, scan) }
+  const suggestion =
+    path.kind === 'indexRange' && path.reverse
+      ? `declare indexedDescending: ['${path.field}'] on ${shape.name} to serve this order with 1 LIST per 1,000 entries read, not per 1,000 in the range`
+      : undefined
+  return { ...base, predicted: formula(base), description: describe(path, scan), ...(suggestion ? { suggestion } : {}) }
 }
 
 /**

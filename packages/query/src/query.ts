@@ -1,9 +1,19 @@
-import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
-import { listAllIds } from '@s3verless/core/internal'
+import {
+  type BulkOptions,
+  type BulkReport,
+  type InferRecord,
+  isS3verlessError,
+  type Model,
+  outcomeOf,
+  type PageResult,
+  S3verlessError,
+  type Stored,
+} from '@s3verless/core'
+import { checkWindow, listAllIds, type RawRecord, runBulk } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
 import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
-import { countEntries, type Execution, execute, type Match, sortMatches } from './executor.js'
+import { countEntries, type Execution, execute, type Match, satisfies, sortMatches, stream } from './executor.js'
 import type { FilterInput } from './filters/filter-types.js'
 import { parseFilter } from './filters/parse-filter.js'
 import type { Plan, QueryState } from './plan-types.js'
@@ -75,6 +85,8 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   /**
    * Sorts by a field; prefix `-` for descending. Nulls come first ascending, last descending; ties go by
    * id. An index on the field (a descending one for `-field`) serves the order, so a limit stops early;
+   * for `-field` with only an ascending index (numbers, dates, booleans) the index is listed to its end
+   * and read backwards (LIST only, then just the records wanted);
    * `id` is served by the records' own listing. `createdAt` is not id order (a caller may choose any id):
    * without an index on it the records are sorted in memory.
    */
@@ -240,6 +252,156 @@ class QueryBuilder<T extends { id: string }, Out = T> {
   async all(): Promise<Stored<Out>[]> {
     const { page } = await this.run(await this.plan())
     return this.shape(page)
+  }
+
+  /**
+   * Every matching record (after `offset`, up to `limit`), streamed in bounded memory through the
+   * access path the planner chose: candidates are read `window` at a time (default 4 × the
+   * database's concurrency; in parallel, bounded by it), so memory holds one window whatever the number
+   * of matches. `maxScan` applies; stopping early (`break`) ends the listing. An order must be one the
+   * path serves (an index on the field, or id order): sorting needs every match in memory, so
+   * `iterate()` refuses an order no index serves (`query.invalidArgument`), where `all()` would sort.
+   * Not cached. A cursor (`after`) resumes where a page ended.
+   * @example
+   * for await (const order of query(orders).filter({ status: 'open' }).iterate()) await ship(order)
+   */
+  async *iterate(options: { window?: number } = {}): AsyncGenerator<Stored<Out>> {
+    const plan = await this.plan()
+    this.guard(plan)
+    if (plan.order && !plan.ordered) {
+      throw new S3verlessError(
+        'query.invalidArgument',
+        `${plan.model}: iterate() cannot stream orderBy('${plan.order.descending ? '-' : ''}${plan.order.field}'): no index serves that order here, and sorting needs every match in memory (declare an index on ${plan.order.field}, drop the order, or use all())`,
+      )
+    }
+    const core = this.target.repository.core
+    const window = checkWindow(core, options.window)
+    const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
+    if (cursor && 'position' in cursor && cursor.through) {
+      // Inside a tie group of long values: let the paged path resume it exactly, then stream on.
+      const { page, more } = await this.run(plan, { limit: 1000 })
+      for (const record of await this.shape(page)) yield record
+      if (!more || page.length === 0) return
+      yield* this.with({ after: this.nextCursor(plan, page, 0) }).iterate(options)
+      return
+    }
+    let skip = cursor ? ('offset' in cursor ? cursor.offset : 0) : this.state.offset
+    let left = this.state.limit ?? Number.POSITIVE_INFINITY
+    if (left === 0) return
+    const at = cursor && 'position' in cursor ? cursor.position : undefined
+    for await (const batch of stream(core, plan, {
+      window,
+      ...(at !== undefined ? { after: at } : {}),
+      ...(cursor && 'id' in cursor && cursor.id !== undefined ? { served: cursor.id } : {}),
+      ...(this.budget !== undefined ? { maxScan: this.budget } : {}),
+    })) {
+      const dropped = Math.min(skip, batch.length)
+      skip -= dropped
+      const taken = batch.slice(dropped, dropped + Math.min(left, batch.length - dropped))
+      left -= taken.length
+      for (const record of await this.shape(taken)) yield record
+      if (left === 0) return
+    }
+  }
+
+  /**
+   * Updates every matching record (within `limit`) with `patch`, or with what `patch(record)` returns,
+   * streaming the matches (bounded memory: the window, plus the ids done, so a record an update moves
+   * further along the index is not updated twice) with `concurrency` updates in flight. Each update is
+   * a compare-and-swap on the version read: a record changed meanwhile is read again and updated only
+   * if it still matches (up to 5 times), a record deleted meanwhile is skipped; an update of unknown
+   * outcome is never retried (it is reported, `outcome: 'unknown'`). Not all-or-nothing: the report
+   * counts what was updated, skipped and failed, and `onProgress` follows along. Order is ignored.
+   * @example
+   * const report = await query(products).filter({ category: 'old' }).updateMany({ category: 'archive' }, { onProgress })
+   */
+  async updateMany(patch: Partial<T> | ((record: Stored<T>) => Partial<T>), options: BulkOptions = {}): Promise<BulkReport> {
+    const repository = this.target.repository
+    return this.bulk(options, async (first, plan) => {
+      let raw: RawRecord = first
+      for (let attempt = 0; ; attempt++) {
+        const record = { ...raw.record, $etag: raw.etag } as unknown as Stored<T>
+        const change = typeof patch === 'function' ? patch(record) : patch
+        try {
+          await repository.update(raw.record.id, change as never, { ifMatch: raw.etag })
+          return true
+        } catch (error) {
+          if (isS3verlessError(error, 'model.notFound')) return false
+          if (!isS3verlessError(error, 'model.conflict') || outcomeOf(error) !== 'failed' || attempt >= 5) throw error
+          const fresh = await repository.core.readFresh(raw.record.id)
+          if (!fresh || !satisfies(plan, fresh.record)) return false
+          raw = fresh
+        }
+      }
+    })
+  }
+
+  /**
+   * Deletes every matching record (within `limit`), streaming the matches with `concurrency` deletes
+   * in flight; each delete is conditional on the version read (a record changed meanwhile is read
+   * again and deleted only if it still matches) and applies the relation rules. Not all-or-nothing:
+   * the report counts what was deleted, skipped and failed. Order is ignored.
+   */
+  async deleteMany(options: BulkOptions = {}): Promise<BulkReport> {
+    const repository = this.target.repository
+    return this.bulk(options, async (first, plan) => {
+      let raw: RawRecord = first
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await repository.delete(raw.record.id, { ifMatch: raw.etag })
+        } catch (error) {
+          if (!isS3verlessError(error, 'model.conflict') || outcomeOf(error) !== 'failed' || attempt >= 5) throw error
+          const fresh = await repository.core.readFresh(raw.record.id)
+          if (!fresh || !satisfies(plan, fresh.record)) return false
+          raw = fresh
+        }
+      }
+    })
+  }
+
+  /** Streams the matches (in path order, order ignored) through `fn`, `concurrency` at a time. */
+  private async bulk(options: BulkOptions, fn: (raw: RawRecord, plan: Plan) => Promise<boolean>): Promise<BulkReport> {
+    if (this.state.offset !== 0 || this.state.after !== undefined) {
+      throw new S3verlessError(
+        'query.invalidArgument',
+        `${this.target.shape.name}: updateMany/deleteMany take a filter and a limit, not an offset or a cursor`,
+      )
+    }
+    const unordered = this.with({ order: undefined })
+    const plan = await unordered.plan()
+    unordered.guard(plan)
+    const core = this.target.repository.core
+    const concurrency = options.concurrency ?? core.settings.concurrency
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+      throw new S3verlessError(
+        'query.invalidArgument',
+        `${plan.model}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`,
+      )
+    }
+    const limit = this.state.limit ?? Number.POSITIVE_INFINITY
+    const budget = this.budget
+    const done = new Set<string>()
+    async function* matches(): AsyncGenerator<RawRecord> {
+      let n = 0
+      if (n >= limit) return
+      for await (const batch of stream(core, plan, {
+        window: Math.max(concurrency, 16),
+        ...(budget !== undefined ? { maxScan: budget } : {}),
+      })) {
+        for (const m of batch) {
+          if (done.has(m.raw.record.id)) continue
+          done.add(m.raw.record.id)
+          yield m.raw
+          if (++n >= limit) return
+        }
+      }
+    }
+    return runBulk(
+      matches(),
+      { ...options, concurrency },
+      (raw) => fn(raw, plan),
+      (raw) => raw.record.id,
+    )
   }
 
   /** At most `n` results, and no more than the query's own limit. */

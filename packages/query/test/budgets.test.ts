@@ -40,7 +40,11 @@ async function budgets(size: number) {
   const first = await q().limit(20).fetch()
   const page = await measure(store, () => q().after(first.nextCursor).limit(20).fetch())
   const count = await measure(store, () => q().filter({ category: 'rare' }).count())
+  // price has only an ascending index: read backwards (LIST the index to its end, GET the last 20)
+  const backwards = await measure(store, () => q().orderBy('-price').limit(20).all())
   return {
+    backwards: { counts: backwards.counts, prices: (backwards.result as { price: number }[]).map((p) => p.price) },
+    explainBackwards: q().orderBy('-price').limit(20).explain(),
     counts: { eq: eq.counts, range: range.counts, newest: newest.counts, page: page.counts, count: count.counts },
     sizes: {
       eq: (eq.result as unknown[]).length,
@@ -53,9 +57,27 @@ async function budgets(size: number) {
 }
 
 describe('query request budgets (DESIGN.md §7) do not grow with the collection', () => {
-  it('are identical at 1,000 and 100,000 records, and within the budget', async () => {
+  it('are identical at 1,000 and 100,000 records, and within the budget; a descending order over an ascending index costs ≤ N/1,000 + 21 at 1k, 10k and 100k', async () => {
     const small = await budgets(1_000)
+    const medium = await budgets(10_000)
     const large = await budgets(100_000)
+    for (const [n, run] of [
+      [1_000, small],
+      [10_000, medium],
+      [100_000, large],
+    ] as const) {
+      const c = run.backwards.counts
+      expect(c.list + c.get, `orderBy('-price').limit(20) at ${n}: ${JSON.stringify(c)}`).toBeLessThanOrEqual(n / 1000 + 21)
+      expect(c).toMatchObject({ list: n / 1000, get: 20, put: 0, delete: 0, deleteMany: 0 })
+      expect(run.backwards.prices).toEqual(Array.from({ length: 20 }, (_, i) => n - 1 - i))
+      expect(run.explainBackwards).toMatchObject({
+        path: { kind: 'indexRange', field: 'price', reverse: true },
+        ordered: true,
+        scan: false,
+      })
+      expect(run.explainBackwards.description).toContain('read backwards')
+      expect(run.explainBackwards.suggestion).toContain("indexedDescending: ['price']")
+    }
     expect(large.counts).toEqual(small.counts)
     const none = { put: 0, delete: 0, deleteMany: 0 }
     // indexed equality, k = 20 hits: 1 LIST + k GETs

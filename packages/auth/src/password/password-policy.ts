@@ -46,6 +46,20 @@ export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
   requireSymbol: false,
 })
 
+/**
+ * The Python original's password rules as one preset: 8+ characters with an uppercase and a
+ * lowercase letter, a digit and a symbol (at most 72 bytes, for bcrypt). Letters and digits count
+ * in any script, and any character that is neither a letter, a digit nor a space is a symbol (the
+ * original took only the ASCII letters and 19 ASCII symbols). Pass it as `passwordPolicy`.
+ * @example new S3AuthService({ store, passwordPolicy: STRONG_PASSWORD_POLICY })
+ */
+export const STRONG_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
+  ...DEFAULT_PASSWORD_POLICY,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireSymbol: true,
+})
+
 const LETTER = /\p{L}/u
 const DIGIT = /\p{Nd}/u
 const UPPER = /\p{Lu}/u

@@ -17,6 +17,8 @@ export interface RateLimitStore {
   block(key: string, ttlMs: number): Promise<void>
   /** Forgets a counter or block. */
   delete(key: string): Promise<void>
+  /** Optional: forgets every counter and block (what `RateLimiter.resetAll()` calls). */
+  clear?(): Promise<void>
 }
 
 /** Options of {@link memoryRateLimitStore}. */
@@ -95,6 +97,9 @@ export const memoryRateLimitStore = (options: MemoryRateLimitStoreOptions = {}):
     },
     async delete(key) {
       entries.delete(key)
+    },
+    async clear() {
+      entries.clear()
     },
   }
 }

@@ -29,13 +29,13 @@ export class RateLimit {
 export type RateLimitEndpoint = 'login' | 'register' | 'refresh' | 'passwordReset' | 'default'
 
 /**
- * Default limits: login 10/min then 5 minutes blocked; register 5/hour; refresh 30/min; password
- * reset 3/hour; everything else 100/min.
+ * Default limits, the Python original's: login 5/min then 5 minutes blocked; register 3/hour;
+ * refresh 10/min; password reset 3/hour; everything else 100/min.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitEndpoint, RateLimit>> = Object.freeze({
-  login: new RateLimit(10, 60, 300),
-  register: new RateLimit(5, 3600),
-  refresh: new RateLimit(30, 60),
+  login: new RateLimit(5, 60, 300),
+  register: new RateLimit(3, 3600),
+  refresh: new RateLimit(10, 60),
   passwordReset: new RateLimit(3, 3600),
   default: new RateLimit(100, 60),
 })

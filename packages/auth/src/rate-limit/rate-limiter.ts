@@ -128,6 +128,17 @@ export class RateLimiter {
   }
 
   /**
+   * Forgets every client's counts and blocks at every endpoint (tests, or lifting a lockout after an
+   * incident). @throws AuthError `auth.invalidOptions` when the store cannot clear (a `RateLimitStore` without `clear`).
+   */
+  async resetAll(): Promise<void> {
+    if (!this.store.clear) {
+      throw new AuthError('auth.invalidOptions', 'resetAll needs a RateLimitStore with clear(); this store has none')
+    }
+    await this.store.clear()
+  }
+
+  /**
    * Response headers for a rate-limit answer: `RateLimit-Limit`, `RateLimit-Remaining`,
    * `RateLimit-Reset` (seconds), `RateLimit-Policy`, and `Retry-After` (seconds) when limited.
    */

@@ -28,13 +28,23 @@ export interface S3AuthServiceOptions<M extends Model = DefaultUserModel> {
   accessTokenExpireMinutes?: number
   /** Refresh token lifetime; each refresh starts it again (default 7). */
   refreshTokenExpireDays?: number
+  /**
+   * Seconds after a refresh during which the refresh token it replaced still works and answers the
+   * same new pair (two tabs refreshing a moment apart, a retried request). Later, presenting it is
+   * reuse and revokes the session. Default 10 (or the access token lifetime, if shorter); 0 makes
+   * every second presentation reuse, even a concurrent one; at most 300.
+   */
+  refreshReuseIntervalSeconds?: number
   /** `iss` claim to set and require (default none). */
   issuer?: string
   /** `aud` claim to set and require (default none). */
   audience?: string
   /** Password hashing (default `bcryptHasher()`, cost 12; on edge runtimes pass `pbkdf2Hasher()`). */
   hasher?: PasswordHasher
-  /** Password rules over the default policy (8+ characters, a letter and a digit, at most 72 bytes). */
+  /**
+   * Password rules over the default policy (8+ characters, a letter and a digit, at most 72 bytes),
+   * e.g. `STRONG_PASSWORD_POLICY` (the Python original's: upper and lower case, a digit, a symbol).
+   */
   passwordPolicy?: Partial<PasswordPolicy>
   /** Access-token blacklist (default a `TokenBlacklist` on the same store); `false` for none. */
   blacklist?: TokenBlacklist | false

@@ -1,4 +1,12 @@
-import { type Database, loadSettings, type Model, type ObjectStore, type Repository, type S3verlessSettings } from '@s3verless/core'
+import {
+  type Database,
+  isS3verlessError,
+  loadSettings,
+  type Model,
+  type ObjectStore,
+  type Repository,
+  type S3verlessSettings,
+} from '@s3verless/core'
 import { TokenBlacklist } from '../blacklist/token-blacklist.js'
 import { AuthError } from '../errors.js'
 import { bcryptHasher } from '../password/bcrypt-hasher.js'
@@ -10,6 +18,7 @@ import { type Session, type SessionContext, Sessions } from '../tokens/sessions.
 import { cleanupTokens, type TokenCleanupReport } from '../tokens/token-cleanup.js'
 import { resolveTokenConfig, type TokenConfig } from '../tokens/token-config.js'
 import { Credentials } from '../users/credentials.js'
+import { normalizeUsername } from '../users/normalize.js'
 import { type StoredUser, UserDirectory } from '../users/user-directory.js'
 import type { CreateUserInput, DefaultUserModel, UpdateUserInput, UserOf } from '../users/user-model.js'
 import type { S3AuthServiceOptions, TokenPair } from './auth-options.js'
@@ -20,10 +29,11 @@ const revoked = (message: string, reason: string) => new AuthError('auth.revoked
 /**
  * Users, passwords and tokens, all stored in the bucket, every request path O(1) in the number of
  * users and tokens (the spec's `S3AuthService`). Users are a model under the reserved `users`
- * plural with unique usernames and case-insensitive unique emails (claims: concurrent
- * registrations of one name give exactly one user). Access tokens are short-lived JWTs; refresh
- * tokens are opaque, rotated on every use with compare-and-swap, and reusing a rotated one revokes
- * its session.
+ * plural with usernames and emails unique in their normalised forms (`Admin` and `admin` are one
+ * name; claims: concurrent registrations of one name give exactly one user). Access tokens are
+ * short-lived JWTs that stop working as soon as their session ends; refresh tokens are opaque,
+ * rotated on every use with compare-and-swap, and reusing a rotated one after the short reuse
+ * interval revokes its session.
  * @example
  * const auth = new S3AuthService({ store: memoryStore(), secretKey: 'a-random-string-of-at-least-32-chars!' })
  * await auth.createUser({ username: 'alice', email: 'alice@example.com', password: 'correct-horse-7' })
@@ -95,7 +105,10 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
     return this.directory.get(id)
   }
 
-  /** The user with this username (exact, after Unicode NFC), or `null`: 2 GETs (claim + record), never a scan. */
+  /**
+   * The user with this username, compared in normalised form (`ADMIN` and fullwidth `ａｄｍｉｎ` find
+   * `admin`), or `null`: 2 GETs (claim + record) when typed as registered, 3 otherwise, never a scan.
+   */
   getUserByUsername(username: string): Promise<StoredUser<M> | null> {
     return this.directory.byUsername(username)
   }
@@ -169,6 +182,45 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
     return this.directory.delete(userId)
   }
 
+  /**
+   * Brings users made before usernames were normalised up to date, once after upgrading: rebuilds
+   * the users' claims (`reindex`, which makes the `normalizedUsername` claim ready), then gives each
+   * user without a `normalizedUsername` its normalised name and claim (a compare-and-swap update per
+   * user). Lists every user: a maintenance job. Names that normalise to one already held are left as
+   * they are and reported in `collisions` (those users still sign in with their exact name; rename
+   * one with `updateUser`). Until it has run on such a bucket, registering fails with
+   * `model.indexNotReady` and old users sign in with their exact username only.
+   */
+  async migrateUsernames(): Promise<{
+    users: number
+    updated: number
+    collisions: { id: string; username: string; normalizedUsername: string }[]
+  }> {
+    await this.users.reindex()
+    let users = 0
+    let updated = 0
+    const collisions: { id: string; username: string; normalizedUsername: string }[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.users.listByPrefix({ limit: 500, ...(marker ? { marker } : {}) })
+      for (const item of page.items) {
+        const user = item as unknown as StoredUser<M>
+        users++
+        if (user.normalizedUsername) continue
+        const normalizedUsername = normalizeUsername(user.username)
+        try {
+          await this.directory.update(user.id, (current) => (current.normalizedUsername ? {} : { normalizedUsername }))
+          updated++
+        } catch (error) {
+          if (!isS3verlessError(error, 'auth.userExists')) throw error
+          collisions.push({ id: user.id, username: user.username, normalizedUsername })
+        }
+      }
+      marker = page.nextMarker ?? undefined
+    } while (marker)
+    return { users, updated, collisions }
+  }
+
   /** Whether the user may log in. */
   isActive(user: UserOf<M>): boolean {
     return user.isActive === true
@@ -207,48 +259,73 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
   }
 
   /**
-   * Rotates a refresh token: returns a new pair, and the token given can never be used again.
-   * Requests: 3 GETs (token, session, user) and 2 PUTs. Of concurrent refreshes with one token
-   * exactly one succeeds; a token presented after it was rotated revokes its whole session.
+   * Rotates a refresh token: returns a new pair. Requests: 3 GETs (token, session, user) and 2 PUTs.
+   * Within `refreshReuseIntervalSeconds` (default 10) of the rotation, presenting the same token
+   * again — a second tab, a retried request, a concurrent refresh — answers the very same pair (3
+   * GETs, no write); after it, the token is spent and presenting it revokes its whole session
+   * (reason `reuse`), as does presenting any older token of the session.
    * @throws AuthError `auth.invalidToken`, `auth.expiredToken`, `auth.revokedToken` (details.reason:
-   * `reuse`, `concurrentRefresh`, `tokenVersion`, `userDeleted`, …), `auth.inactiveUser`
+   * `reuse`, `tokenVersion`, `userDeleted`, the session's own reason such as `logout`, …), `auth.inactiveUser`
    */
   async refreshAccessToken(refreshToken: string, context: SessionContext = {}): Promise<TokenPair> {
     this.config.key()
     const rotated = await this.sessions.rotate(refreshToken, (id) => this.directory.get(id), context)
-    return this.pair(rotated.user.id, rotated.tokenVersion, rotated)
+    return this.pair(rotated.user.id, rotated.tokenVersion, rotated, { jti: rotated.jti, issuedAt: rotated.issuedAt })
   }
 
   /**
-   * Checks an access token: signature with the pinned algorithm, expiry, claims, then the
-   * blacklist (from memory, or 1 GET). It does not read the user: use {@link getCurrentUser} to
-   * also refuse tokens of deactivated or deleted users and tokens revoked by a password change.
+   * Checks an access token: signature with the pinned algorithm, expiry, claims, then — in
+   * parallel — the blacklist (from memory, or 1 GET) and its session (1 GET: a token of a session
+   * that ended, by logout or otherwise, is refused at once). It does not read the user: use
+   * {@link getCurrentUser} to also refuse tokens of deactivated or deleted users and tokens revoked
+   * by a password change.
    * @throws AuthError `auth.invalidToken`, `auth.expiredToken`, `auth.revokedToken`
    */
   async verifyAccessToken(token: string): Promise<AccessTokenClaims> {
     const claims = await this.tokens.verify(token)
-    if (this.blacklist && (await this.blacklist.isBlacklisted(claims.jti))) throw revoked('Access token was revoked', 'blacklisted')
+    const [isRevoked, ended] = await Promise.all([this.blacklist?.isBlacklisted(claims.jti) ?? false, this.sessionEnded(claims)])
+    if (isRevoked) throw revoked('Access token was revoked', 'blacklisted')
+    if (ended) throw revoked(`Access token's session has ended (${ended})`, ended)
     return claims
   }
 
   /**
-   * The user an access token belongs to, checked to be active and not to have revoked its tokens
-   * since: 1 GET for the user and the blacklist's GET, in parallel.
+   * The user an access token belongs to, checked to be active, its session live and the user not to
+   * have revoked its tokens since: 1 GET each for the user, the blacklist and the session, in parallel.
    * @throws AuthError `auth.invalidToken`, `auth.expiredToken`, `auth.revokedToken`, `auth.inactiveUser`
    */
   async getCurrentUser(token: string): Promise<StoredUser<M>> {
     const claims = await this.tokens.verify(token)
-    const [isRevoked, user] = await Promise.all([this.blacklist?.isBlacklisted(claims.jti) ?? false, this.directory.get(claims.sub)])
+    const [isRevoked, ended, user] = await Promise.all([
+      this.blacklist?.isBlacklisted(claims.jti) ?? false,
+      this.sessionEnded(claims),
+      this.directory.get(claims.sub),
+    ])
     if (isRevoked) throw revoked('Access token was revoked', 'blacklisted')
     if (!user) throw revoked('Access token belongs to a user that no longer exists', 'userDeleted')
     if (!user.isActive) throw new AuthError('auth.inactiveUser', 'User is deactivated', { details: { userId: user.id } })
     if (user.tokenVersion !== claims.ver) throw revoked('Access token was revoked (password change or sign-out everywhere)', 'tokenVersion')
+    if (ended) throw revoked(`Access token's session has ended (${ended})`, ended)
     return user
   }
 
-  /** Ends the session of a refresh token (logout). False when the token is unknown or its session already ended. */
+  /**
+   * Ends the session of a refresh token (logout with the refresh token alone, e.g. when the access
+   * token has expired): every token of the session stops working at once, access tokens included.
+   * Any token of the session will do, also one already rotated. False when the token is malformed
+   * or unknown (no error) or its session already ended. 2 GETs + 1 PUT + 1 DELETE.
+   */
   revokeRefreshToken(refreshToken: string): Promise<boolean> {
     return this.sessions.revokeToken(refreshToken, 'logout')
+  }
+
+  /**
+   * The session a refresh token belongs to and its user, without rotating it or checking whether it
+   * is still good (1 GET), e.g. to tell which session a sign-out form belongs to; `null` when the
+   * token is malformed or unknown.
+   */
+  sessionOfRefreshToken(refreshToken: string): Promise<{ sessionId: string; userId: string } | null> {
+    return this.sessions.ownerOf(refreshToken)
   }
 
   /**
@@ -269,8 +346,9 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
   }
 
   /**
-   * Logs out with an access token: blacklists it and ends the session it was issued for (so that
-   * session's refresh token is revoked too).
+   * Logs out with an access token: ends the session it was issued for, so every access and refresh
+   * token of that session stops working at once, and blacklists the token itself (which also covers
+   * a token issued without a session). With only a refresh token, use {@link revokeRefreshToken}.
    * @throws AuthError `auth.invalidToken`, `auth.expiredToken`; `auth.invalidOptions` when the blacklist is disabled
    */
   async logout(accessToken: string): Promise<void> {
@@ -336,6 +414,11 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
 
   // ─── Internals ──────────────────────────────────────────────────────────────────────────
 
+  /** Why the session of an access token has ended, or `undefined` while it is live (a token without a session: nothing to check). */
+  private sessionEnded(claims: AccessTokenClaims): Promise<string | undefined> {
+    return claims.sid ? this.sessions.endedReason(claims.sid, claims.sub) : Promise.resolve(undefined)
+  }
+
   private requireBlacklist(): TokenBlacklist {
     if (!this.blacklist)
       throw new AuthError('auth.invalidOptions', 'Revoking access tokens needs the blacklist, which is disabled (blacklist: false)')
@@ -346,8 +429,9 @@ export class S3AuthService<M extends Model = DefaultUserModel> {
     userId: string,
     tokenVersion: number,
     session: { refreshToken: string; sessionId: string; expiresAt: Date },
+    access_: { jti?: string; issuedAt?: Date } = {},
   ): Promise<TokenPair> {
-    const access = await this.tokens.sign({ userId, tokenVersion, sessionId: session.sessionId })
+    const access = await this.tokens.sign({ userId, tokenVersion, sessionId: session.sessionId, ...access_ })
     return {
       accessToken: access.token,
       refreshToken: session.refreshToken,

@@ -36,6 +36,10 @@ export interface AccessTokenSubject {
   userId: string
   tokenVersion: number
   sessionId?: string | undefined
+  /** The token id (default a new UUIDv7). */
+  jti?: string | undefined
+  /** When it counts as issued (default now); it expires the lifetime after. */
+  issuedAt?: Date | undefined
 }
 
 const invalid = (reason: string, cause?: unknown) =>
@@ -58,9 +62,9 @@ export class AccessTokens {
   /** Signs a token for a user. No request. @throws SettingsError naming SECRET_KEY when it is missing or short. */
   async sign(subject: AccessTokenSubject): Promise<SignedAccessToken> {
     const key = this.config.key()
-    const iat = Math.floor(this.now().getTime() / 1000)
+    const iat = Math.floor((subject.issuedAt ?? this.now()).getTime() / 1000)
     const expiresIn = Math.round(this.config.accessTokenExpireMinutes * 60)
-    const jti = uuidv7()
+    const jti = subject.jti ?? uuidv7()
     const claims: Record<string, unknown> = { type: 'access', ver: subject.tokenVersion }
     if (subject.sessionId) claims.sid = subject.sessionId
     let jwt = new SignJWT(claims)

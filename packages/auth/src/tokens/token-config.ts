@@ -13,10 +13,12 @@ export interface TokenConfig {
   readonly algorithm: TokenAlgorithm
   readonly accessTokenExpireMinutes: number
   readonly refreshTokenExpireDays: number
+  /** Seconds after a rotation during which the rotated refresh token still answers the same new pair. */
+  readonly refreshReuseIntervalSeconds: number
   readonly issuer: string | undefined
   readonly audience: string | undefined
   /** The signing key; throws a `settings.invalid` error naming SECRET_KEY when missing or short. */
-  key(): Uint8Array
+  key(): Uint8Array<ArrayBuffer>
 }
 
 /** Options that override the settings. */
@@ -25,6 +27,7 @@ export interface TokenConfigInput {
   algorithm?: TokenAlgorithm | undefined
   accessTokenExpireMinutes?: number | undefined
   refreshTokenExpireDays?: number | undefined
+  refreshReuseIntervalSeconds?: number | undefined
   issuer?: string | undefined
   audience?: string | undefined
 }
@@ -34,6 +37,23 @@ function positive(value: number, name: string, max: number): number {
     throw new AuthError('auth.invalidOptions', `${name} must be a positive number up to ${max}, got ${value}`, {
       details: { [name]: value },
     })
+  }
+  return value
+}
+
+/** Default reuse interval of a rotated refresh token, in seconds. */
+export const DEFAULT_REFRESH_REUSE_INTERVAL_SECONDS = 10
+/** Longest reuse interval accepted, in seconds. */
+export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 300
+
+function reuseInterval(value: number, accessSeconds: number): number {
+  const max = Math.min(MAX_REFRESH_REUSE_INTERVAL_SECONDS, accessSeconds)
+  if (!Number.isFinite(value) || value < 0 || value > max) {
+    throw new AuthError(
+      'auth.invalidOptions',
+      `refreshReuseIntervalSeconds must be from 0 to ${max} (at most ${MAX_REFRESH_REUSE_INTERVAL_SECONDS} s and not above the access token lifetime), got ${value}`,
+      { details: { refreshReuseIntervalSeconds: value } },
+    )
   }
   return value
 }
@@ -51,15 +71,20 @@ export function resolveTokenConfig(settings: S3verlessSettings, input: TokenConf
     })
   }
   const secret = input.secretKey ?? settings.secretKey
-  let key: Uint8Array | undefined
+  let key: Uint8Array<ArrayBuffer> | undefined
+  const accessTokenExpireMinutes = positive(
+    input.accessTokenExpireMinutes ?? settings.accessTokenExpireMinutes,
+    'accessTokenExpireMinutes',
+    525_600,
+  )
   return {
     algorithm,
-    accessTokenExpireMinutes: positive(
-      input.accessTokenExpireMinutes ?? settings.accessTokenExpireMinutes,
-      'accessTokenExpireMinutes',
-      525_600,
-    ),
+    accessTokenExpireMinutes,
     refreshTokenExpireDays: positive(input.refreshTokenExpireDays ?? 7, 'refreshTokenExpireDays', 3650),
+    refreshReuseIntervalSeconds: reuseInterval(
+      input.refreshReuseIntervalSeconds ?? Math.min(DEFAULT_REFRESH_REUSE_INTERVAL_SECONDS, accessTokenExpireMinutes * 60),
+      accessTokenExpireMinutes * 60,
+    ),
     issuer: input.issuer,
     audience: input.audience,
     key() {

@@ -15,9 +15,10 @@ export type RefreshRecord = z.infer<typeof refreshRecordSchema>
 
 /**
  * A session (refresh token family), stored at `_auth/families/{sessionId}.json`. `current` is the
- * hash of the one refresh token that may be used next: rotation replaces it with compare-and-swap,
- * so of two refreshes racing with one token exactly one wins; presenting any other token of the
- * family is reuse and revokes it.
+ * hash of the one refresh token that may be used next: rotation replaces it with compare-and-swap
+ * (`previous` then holds the token it replaced). Presenting `previous` again within the reuse
+ * interval of the rotation (`lastUsedAt`) answers the same new pair; any other token of the
+ * family, or `previous` later, is reuse and revokes the session.
  */
 export const familyRecordSchema = z.object({
   v: z.literal(1),
@@ -35,6 +36,8 @@ export const familyRecordSchema = z.object({
   ipAddress: z.string().nullable(),
   revokedAt: iso.nullable(),
   revokedReason: z.string().nullable(),
+  /** A random mark of the rotation that wrote this version, so a writer whose answer was lost can tell its own write. */
+  rotation: z.string().optional(),
 })
 /** A session's record. */
 export type FamilyRecord = z.infer<typeof familyRecordSchema>

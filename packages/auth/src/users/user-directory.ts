@@ -1,18 +1,31 @@
 import type { Model, Repository, Stored } from '@s3verless/core'
-import { isS3verlessError } from '@s3verless/core'
+import { isS3verlessError, ValidationError } from '@s3verless/core'
 import { AuthError } from '../errors.js'
-import { cleanEmail, normalizeEmail, normalizeUsername } from './normalize.js'
-import type { CreateUserInput, UpdateUserInput, UserOf } from './user-model.js'
+import { cleanEmail, displayUsername, normalizeEmail, normalizeUsername } from './normalize.js'
+import { type CreateUserInput, MANAGED_USER_FIELDS, type UpdateUserInput, type UserOf } from './user-model.js'
+import { usernameProblems } from './username-rules.js'
 
 /** A stored user with its etag. */
 export type StoredUser<M extends Model> = Stored<UserOf<M>>
 
 const asUser = <M extends Model>(record: unknown): StoredUser<M> => record as StoredUser<M>
 
+/** A new username in its display form, refused with a `model.validation` error naming `username` when it breaks the rules. */
+function checkedUsername(model: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const problems = usernameProblems(value)
+  if (problems.length)
+    throw new ValidationError(
+      model,
+      problems.map((message) => ({ path: ['username'], message })),
+    )
+  return displayUsername(value)
+}
+
 /**
- * The users repository seen through the auth rules: emails normalised, unique violations turned
- * into `auth.userExists`, managed fields kept out of patches. Lookups are O(1): a claim GET and a
- * record GET, never a scan.
+ * The users repository seen through the auth rules: usernames and emails normalised (the unique
+ * claims are on the normalised forms), unique violations turned into `auth.userExists`, managed
+ * fields kept out of patches. Lookups are O(1): claim GETs and a record GET, never a scan.
  */
 export class UserDirectory<M extends Model> {
   constructor(readonly repo: Repository<M>) {}
@@ -20,16 +33,17 @@ export class UserDirectory<M extends Model> {
   /** Creates a user whose password is already hashed. @throws AuthError `auth.userExists`; ValidationError */
   async create(input: Omit<CreateUserInput<M>, 'password'>, hashedPassword: string): Promise<StoredUser<M>> {
     const fields = input as Record<string, unknown>
-    for (const managed of ['normalizedEmail', 'hashedPassword', 'tokenVersion']) {
+    for (const managed of MANAGED_USER_FIELDS) {
       if (managed in fields) {
         throw new AuthError('auth.invalidOptions', `createUser: "${managed}" is managed by S3AuthService and cannot be given`)
       }
     }
-    const username = typeof fields.username === 'string' ? normalizeUsername(fields.username) : fields.username
+    const username = checkedUsername(this.repo.model.name, fields.username)
     const email = typeof fields.email === 'string' ? cleanEmail(fields.email) : fields.email
     const record = {
       ...fields,
       username,
+      normalizedUsername: typeof username === 'string' ? normalizeUsername(username) : username,
       email,
       normalizedEmail: typeof email === 'string' ? normalizeEmail(email) : email,
       hashedPassword,
@@ -59,10 +73,23 @@ export class UserDirectory<M extends Model> {
     return user
   }
 
-  /** O(1): the username's claim, then the record (2 GETs; 1 when nobody has it). */
+  /**
+   * O(1): the user whose name is exactly this one (as displayed, after NFC), else the user whose
+   * normalised name matches (`ADMIN`, `ａｄｍｉｎ` find `admin`). 2 GETs when typed as registered, 3
+   * when typed in another case or width, 2 when nobody has it. The exact lookup first keeps users
+   * made before normalisation (whose `normalizedUsername` is still `null`) signing in.
+   */
   async byUsername(username: string): Promise<StoredUser<M> | null> {
-    if (typeof username !== 'string' || username === '') return null
-    return asUser<M>(await this.repo.findBy('username' as never, normalizeUsername(username) as never))
+    if (typeof username !== 'string' || username === '' || username.length > 1024) return null
+    const exact = await this.repo.findBy('username' as never, displayUsername(username) as never)
+    if (exact) return asUser<M>(exact)
+    try {
+      return asUser<M>(await this.repo.findBy('normalizedUsername' as never, normalizeUsername(username) as never))
+    } catch (error) {
+      // A bucket of users made before normalisation, not yet migrated: only exact names are known.
+      if (isS3verlessError(error, 'model.indexNotReady')) return null
+      throw error
+    }
   }
 
   /** O(1), case-insensitive: the normalised email's claim, then the record. */
@@ -83,7 +110,10 @@ export class UserDirectory<M extends Model> {
       return asUser<M>(
         await this.repo.update(id, (current) => {
           const patch = { ...fn(asUser<M>(current)) }
-          if (typeof patch.username === 'string') patch.username = normalizeUsername(patch.username)
+          if (typeof patch.username === 'string' && patch.username !== current.username) {
+            patch.username = checkedUsername(this.repo.model.name, patch.username)
+            patch.normalizedUsername = normalizeUsername(patch.username as string)
+          }
           if (typeof patch.email === 'string') {
             patch.email = cleanEmail(patch.email)
             patch.normalizedEmail = normalizeEmail(patch.email as string)
@@ -103,7 +133,7 @@ export class UserDirectory<M extends Model> {
   /** A patch from the application, refused if it touches a managed field. */
   static checkPatch<M extends Model>(patch: UpdateUserInput<M>): Record<string, unknown> {
     const fields = { ...(patch as Record<string, unknown>) }
-    for (const managed of ['normalizedEmail', 'hashedPassword', 'tokenVersion', 'password']) {
+    for (const managed of [...MANAGED_USER_FIELDS, 'password']) {
       if (managed in fields) {
         const hint = managed === 'password' || managed === 'hashedPassword' ? ' (use changePassword or setPassword)' : ''
         throw new AuthError('auth.invalidOptions', `updateUser: "${managed}" cannot be changed here${hint}`)
@@ -119,7 +149,8 @@ export class UserDirectory<M extends Model> {
 
   private translate(error: unknown, record: Record<string, unknown>): unknown {
     if (!isS3verlessError(error, 'model.unique')) return error
-    const field = error.details.field === 'normalizedEmail' ? 'email' : String(error.details.field)
+    const raw = String(error.details.field)
+    const field = raw === 'normalizedEmail' ? 'email' : raw === 'normalizedUsername' ? 'username' : raw
     const value = field === 'email' ? record.email : record[field]
     const what =
       field === 'email'

@@ -4,18 +4,24 @@ import { defineSystemModel } from '@s3verless/core/internal'
 import * as z from 'zod'
 
 /**
- * The fields every user has. `normalizedEmail` (the trimmed, lower-cased email) is the unique one,
- * so `Alice@Example.com` and `alice@example.com` cannot both register; `email` keeps what the user
- * typed. `tokenVersion` is bumped to revoke every token of the user at once (password change,
+ * The fields every user has. `normalizedUsername` and `normalizedEmail` are the unique forms the
+ * service compares (`Admin`, `ADMIN` and fullwidth `ａｄｍｉｎ` are one name; `Alice@Example.com` and
+ * `alice@example.com` one email), while `username` and `email` keep what the user typed.
+ * `tokenVersion` is bumped to revoke every token of the user at once (password change,
  * deactivation, `revokeAllUserTokens`).
  */
 export const baseUserShape = {
-  /** Unique, case-sensitive (compared after Unicode NFC normalisation); no spaces or control characters. */
+  /** The name as typed (Unicode NFC, case kept), also unique; no spaces or control characters. New names follow `usernameProblems`. */
   username: z
     .string()
     .min(1)
     .max(64)
     .regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters'),
+  /**
+   * The name as compared (`normalizeUsername`: NFKC, lower case), unique. `null` only on users made
+   * before it existed, until `S3AuthService.migrateUsernames()` fills it in.
+   */
+  normalizedUsername: z.string().min(1).max(256).nullable().default(null),
   email: z.email().max(254),
   normalizedEmail: z.string().min(1).max(254),
   hashedPassword: z.string().min(1),
@@ -29,7 +35,7 @@ export const baseUserShape = {
 /** The shape of the base user schema. */
 export type BaseUserShape = typeof baseUserShape
 /** Fields S3AuthService manages itself: never set them through `createUser`/`updateUser`. */
-export const MANAGED_USER_FIELDS = ['normalizedEmail', 'hashedPassword', 'tokenVersion'] as const
+export const MANAGED_USER_FIELDS = ['normalizedUsername', 'normalizedEmail', 'hashedPassword', 'tokenVersion'] as const
 /** A field of {@link MANAGED_USER_FIELDS}. */
 export type ManagedUserField = (typeof MANAGED_USER_FIELDS)[number]
 
@@ -87,7 +93,7 @@ export function createUserModel<E extends z.ZodRawShape = Record<never, never>>(
   }
   const schema = z.object({ ...baseUserShape, ...extra }) as z.ZodObject<BaseUserShape & E>
   type S = typeof schema
-  const unique = ['username', 'normalizedEmail', ...(options.unique ?? [])] as unknown as ModelOptions<S>['unique']
+  const unique = ['username', 'normalizedUsername', 'normalizedEmail', ...(options.unique ?? [])] as unknown as ModelOptions<S>['unique']
   return defineSystemModel(schema, {
     name: options.name ?? 'User',
     plural: 'users',
@@ -97,6 +103,7 @@ export function createUserModel<E extends z.ZodRawShape = Record<never, never>>(
     ...(options.relations ? { relations: options.relations } : {}),
     enableApi: false,
     enableAdmin: options.enableAdmin ?? true,
+    hidden: MANAGED_USER_FIELDS as unknown as ModelOptions<S>['hidden'],
   })
 }
 

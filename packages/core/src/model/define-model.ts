@@ -58,6 +58,12 @@ export interface ModelOptions<S extends AnyObjectSchema, P extends string = stri
    */
   access?: AccessRules<z.output<S> & { id: string; createdAt: Date; updatedAt: Date }, z.input<S>>
   /**
+   * Fields that stay on the server (secrets, bookkeeping): the HTTP adapter never returns them and
+   * refuses them in filters, orders and searches (422 naming the field), and the admin never shows
+   * them. Code on the server reads and queries them as usual.
+   */
+  hidden?: readonly FieldName<S>[]
+  /**
    * What `create`/`update`/`replace` do with keys the schema does not have: `'reject'` (default) fails
    * with a `model.validation` error naming them; `'strip'` drops them, as Zod objects do by default.
    */
@@ -100,6 +106,8 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema, P extends st
   readonly requireAuth: boolean
   /** The access rules as given (see {@link ModelOptions.access}); `undefined` means the shorthands' meaning. */
   readonly access: Readonly<Partial<Record<AccessOperation, ResolvedAccessRule>>> | undefined
+  /** Fields kept on the server (see {@link ModelOptions.hidden}); empty by default. */
+  readonly hidden: readonly string[]
   /** What writes do with keys the schema does not have (see {@link ModelOptions.unknownFields}). */
   readonly unknownFields: 'reject' | 'strip'
   /** The schema version of the model's records (default 1; see {@link ModelOptions.version}). */
@@ -206,6 +214,10 @@ export function buildModel<S extends AnyObjectSchema>(
   }
   if (options.ownerField !== undefined && !(options.ownerField in fields))
     fail(name, `ownerField names unknown field "${options.ownerField}"`)
+  const hidden = [...new Set(options.hidden ?? [])]
+  for (const field of hidden) if (!(field in fields)) fail(name, `hidden names unknown field "${field}" (fields: ${known.join(', ')})`)
+  if (options.ownerField !== undefined && hidden.includes(options.ownerField))
+    fail(name, `the owner field "${options.ownerField}" cannot be hidden`)
 
   const relations = { ...(options.relations ?? {}) }
   for (const [relName, relation] of Object.entries(relations)) {
@@ -234,6 +246,7 @@ export function buildModel<S extends AnyObjectSchema>(
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
     access: options.access as never,
+    hidden: Object.freeze(hidden),
     unknownFields: options.unknownFields ?? 'reject',
     version,
     upgrades,

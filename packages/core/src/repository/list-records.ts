@@ -73,6 +73,53 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   return { items, nextMarker: page.cursor && lastId ? lastId : undefined, skipped }
 }
 
+/** Options of {@link iterateRecords}. */
+export interface IterateOptions {
+  /** Records read ahead of the consumer, at most (default 4 × the database's concurrency). */
+  window?: number
+  /** Unreadable records are reported here and skipped (default: skipped silently). */
+  onSkipped?: (skipped: SkippedRecord) => void
+}
+
+/**
+ * Every record in id order, streamed: one LIST per 1,000 keys and one GET per record, reading at most
+ * `window` records ahead (in parallel, bounded by the database's concurrency). Memory holds one page
+ * of keys and one window of records, whatever the size of the collection; the listing goes only as far
+ * as the consumer reads, and a consumer that stops (`break`) leaves no request outstanding.
+ */
+export async function* iterateRecords(core: RepoCore, options: IterateOptions = {}): AsyncGenerator<RawRecord> {
+  const window = checkWindow(core, options.window)
+  const skipped: SkippedRecord[] = []
+  let cursor: string | undefined
+  do {
+    const page = await core.store.list(core.layout.recordPrefix, cursor ? { cursor } : {})
+    const ids: string[] = []
+    for (const object of page.objects) {
+      const id = core.layout.idOf(object.key)
+      if (id === undefined) options.onSkipped?.({ key: object.key, reason: 'not a record key of this model' })
+      else if (isRecordObject(core, object)) ids.push(id)
+    }
+    for (let i = 0; i < ids.length; i += window) {
+      const records = await readMany(core, ids.slice(i, i + window), skipped)
+      for (const s of skipped.splice(0)) options.onSkipped?.(s)
+      yield* records
+    }
+    cursor = page.cursor
+  } while (cursor)
+}
+
+/** The read-ahead window: a positive integer (default 4 × concurrency). */
+export function checkWindow(core: RepoCore, window: number | undefined): number {
+  const value = window ?? 4 * core.settings.concurrency
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+    throw new S3verlessError(
+      'query.invalidArgument',
+      `${core.model.name}: window must be an integer from 1 to 10,000, got ${String(window)}`,
+    )
+  }
+  return value
+}
+
 /** Every record key's id (tombstones left out), page by page: ⌈n/1000⌉ LISTs. */
 export async function listAllIds(core: RepoCore): Promise<string[]> {
   const ids: string[] = []

@@ -6,11 +6,12 @@ import { encodeValue, type IndexValue } from '../model/value-encoding.js'
 import { unquoteEtag } from '../store/etag.js'
 import { backoffDelay } from '../store/retry.js'
 import { takeBack } from './batch-rollback.js'
+import { type BulkOptions, type BulkReport, runBulk } from './bulk.js'
 import { mapLimit, sleep } from './concurrency.js'
 import { type CascadeGuard, deleteWithRules, finishDelete, planDelete } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
-import { listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
+import { type IterateOptions, iterateRecords, listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
 import type { CoreOf } from './relations-ops.js'
 import { loadRelation } from './relations-ops.js'
@@ -130,6 +131,30 @@ export class Repository<M extends Model> {
     })
     if (failures.length === 0) return created as Stored<InferRecord<M>>[]
     return takeBack(this.core, created, failures, this.coreOf)
+  }
+
+  /**
+   * Creates records from any iterable or async iterable (an array, a generator reading a file, a
+   * stream), consumed as it goes with `concurrency` creates in flight (default the database's), so
+   * memory holds only those. Unlike `createMany`, it is not all-or-nothing: each input is one create
+   * with the guarantees of a single write, and the report counts what succeeded and lists what failed
+   * (by input index, with each error's code and whether its outcome is unknown). `onProgress` is called
+   * after each input. Requests per record: those of `create`.
+   * @example
+   * const report = await products.importMany(readNdjson('products.ndjson'), { onProgress: (p) => bar.update(p.done) })
+   */
+  async importMany(source: Iterable<InferCreate<M>> | AsyncIterable<InferCreate<M>>, options: BulkOptions = {}): Promise<BulkReport> {
+    return runBulk(source, { ...options, concurrency: this.bulkConcurrency(options) }, async (input) => {
+      await this.create(input)
+      return true
+    })
+  }
+
+  private bulkConcurrency(options: BulkOptions): number {
+    const n = options.concurrency ?? this.core.settings.concurrency
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      throw invalidArgument(`${this.model.name}: concurrency must be an integer from 1 to 1000, got ${String(n)}`)
+    return n
   }
 
   /** The record, or `null`. 1 GET. @throws InvalidIdError (before any request), CorruptRecordError naming the key */
@@ -289,6 +314,16 @@ export class Repository<M extends Model> {
   async listByPrefix(options: { limit?: number; marker?: string } = {}): Promise<RecordPage<Stored<InferRecord<M>>>> {
     const page = await listPage(this.core, options)
     return { ...page, items: page.items.map((raw) => stored(raw)) }
+  }
+
+  /**
+   * Every record in id order (creation order for server-made ids), streamed in bounded memory: at
+   * most `window` records (default 4 × concurrency) are read ahead, one LIST per 1,000 keys.
+   * @example
+   * for await (const product of products.iterate()) { total += product.price }
+   */
+  async *iterate(options: IterateOptions = {}): AsyncGenerator<Stored<InferRecord<M>>> {
+    for await (const raw of iterateRecords(this.core, options)) yield stored<InferRecord<M>>(raw)
   }
 
   /**

@@ -18,7 +18,7 @@ import { RecordForm } from './pages/form-page.js'
 import { Layout, type PageContext } from './pages/layout.js'
 import { ListTable } from './pages/list-page.js'
 import { LoginPage } from './pages/login-page.js'
-import { endSession, sessionIdOf, sessionToken, sessionUser, startSession } from './session.js'
+import { sessionIdOf, sessionToEnd, sessionUser, signOut, startSession } from './session.js'
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 const PAGE_SIZE = 20
@@ -104,6 +104,14 @@ export function adminRoutes(mount: AdminMount) {
     }
     return c.redirect(`${base}/login`, 303)
   })
+  // Before the session middleware, which would refresh an idle session (and mint a new refresh token) on the way out.
+  app.post('/logout', async (c) => {
+    const sessionId = await sessionToEnd(c, auth)
+    const body = (await readFormBody(c)) as Form
+    if (sessionId) await checkCsrf(c, body, csrfSecret, sessionId)
+    await signOut(c, base, auth)
+    return c.redirect(`${base}/login`, 303)
+  })
   app.use('*', async (c, next) => {
     const user = await sessionUser(c, base, auth)
     if (!user) return c.redirect(`${base}/login`, 303)
@@ -111,13 +119,6 @@ export function adminRoutes(mount: AdminMount) {
     c.set('user', user)
     await issueCsrf(c, base, csrfSecret, sessionIdOf(c))
     await next()
-  })
-  app.post('/logout', async (c) => {
-    await form(c)
-    const token = sessionToken(c)
-    if (token) await auth.logout(token).catch(() => undefined)
-    endSession(c, base)
-    return c.redirect(`${base}/login`, 303)
   })
   app.get('/', (c) => c.redirect(nav[0] ? `${base}/${nav[0].plural}` : `${base}/login`, 303))
 
@@ -147,6 +148,7 @@ export function adminRoutes(mount: AdminMount) {
     if (state.orderBy) params.orderBy = [state.orderBy]
     let records: Record<string, unknown>[] = []
     let notice: string | undefined
+    let status = 200
     try {
       const request = readListParams(model, params, { maxLimit: 100, defaultLimit: PAGE_SIZE })
       const result = (await listRecords(
@@ -162,6 +164,7 @@ export function adminRoutes(mount: AdminMount) {
       const problem = problemFor(error)
       if (problem.status >= 500) throw error
       notice = `${problem.detail}${problem.errors ? `: ${problem.errors.map((e) => e.message).join('; ')}` : ''}`
+      status = problem.status
     }
     const table = (
       <ListTable
@@ -174,7 +177,7 @@ export function adminRoutes(mount: AdminMount) {
         editable={editable(model)}
       />
     )
-    return shell(c, model.name, model.plural, notice ? [<div class="alert">{notice}</div>, table] : table)
+    return shell(c, model.name, model.plural, notice ? [<div class="alert">{notice}</div>, table] : table, status)
   })
 
   const renderForm = (

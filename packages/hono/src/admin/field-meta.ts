@@ -28,14 +28,11 @@ function enumOptions(schema: unknown): string[] | undefined {
   return undefined
 }
 
-/** Fields the admin never shows (secrets and bookkeeping of users). */
-const HIDDEN = new Set(['hashedPassword', 'normalizedEmail', 'tokenVersion'])
-
-/** The fields of a model as the admin forms and tables show them. */
+/** The fields of a model as the admin forms and tables show them: all but its hidden ones (the user model's password hash and bookkeeping). */
 export function adminFields(model: Model): AdminField[] {
   const shape = (model.schema as unknown as { shape: Record<string, unknown> }).shape
   return Object.entries(model.fields)
-    .filter(([name]) => !HIDDEN.has(name))
+    .filter(([name]) => !model.hidden.includes(name))
     .map(([name, info]) => {
       const options = info.kind === 'enum' ? enumOptions(shape[name]) : undefined
       return { name, info, ...(options ? { options } : {}), readOnly: name === model.ownerField }

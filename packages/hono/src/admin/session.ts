@@ -21,8 +21,34 @@ export function endSession(c: Context, path: string): void {
   deleteCookie(c, REFRESH, { path })
 }
 
-/** The access token of the session, for logout. */
-export const sessionToken = (c: Context): string | undefined => getCookie(c, ACCESS)
+/**
+ * The session a sign-out form belongs to, found without refreshing anything (a sign-out must not
+ * mint a token): the verified access cookie's `sid`, else — the access token expired while the
+ * admin was idle — the session the refresh cookie was issued for (1 GET). `undefined` when neither
+ * names a session.
+ */
+export async function sessionToEnd(c: Context, auth: S3AuthService<Model>): Promise<string | undefined> {
+  const access = getCookie(c, ACCESS)
+  if (access) {
+    try {
+      const claims = await auth.verifyAccessToken(access)
+      if (claims.sid) return claims.sid
+    } catch (error) {
+      if (!isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
+    }
+  }
+  const refresh = getCookie(c, REFRESH)
+  return refresh ? (await auth.sessionOfRefreshToken(refresh))?.sessionId : undefined
+}
+
+/** Ends the admin session of the cookies, every token of it, and forgets the cookies. Mints nothing. */
+export async function signOut(c: Context, path: string, auth: S3AuthService<Model>): Promise<void> {
+  const refresh = getCookie(c, REFRESH)
+  const access = getCookie(c, ACCESS)
+  if (refresh) await auth.revokeRefreshToken(refresh)
+  if (access) await auth.logout(access).catch(() => undefined) // expired or already ended: nothing left to end
+  endSession(c, path)
+}
 
 /** The admin session id of each request whose session was read (the `sid` of its access token). */
 const sessionIds = new WeakMap<Request, string>()

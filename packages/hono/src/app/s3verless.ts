@@ -1,7 +1,7 @@
 import { RateLimiter } from '@s3verless/auth'
 import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
 import { PresignedUploadService } from '@s3verless/storage'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
 import { defaultClientAddress } from '../auth/client-address.js'
@@ -120,7 +120,7 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     if (auth) {
       const api = bearerUser(auth)
       for (const path of ['/auth/*', ...served.map((m) => `/${m.plural}/*`), ...served.map((m) => `/${m.plural}`), '/uploads/*'])
-        app.use(path, api)
+        app.use(path, path === '/auth/*' ? skipLogout(api) : api)
       app.route('/auth', authRoutes(auth, { rateLimiter, clientAddress, setupToken: o.setupToken }))
       registerAuthPaths(registry, prefix)
     }
@@ -165,6 +165,12 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     return app as unknown as S3verlessApp<Ms>
   }
 }
+
+/** The bearer middleware for every auth route but logout, which reads its tokens itself (an expired access token must not stop a logout). */
+const skipLogout =
+  (api: MiddlewareHandler<S3verlessEnv>): MiddlewareHandler<S3verlessEnv> =>
+  (c, next) =>
+    c.req.method === 'POST' && /\/auth\/logout\/?$/.test(c.req.path) ? next() : api(c, next)
 
 /**
  * The functional form: discovers `modelPackages` (if any) and builds the app.

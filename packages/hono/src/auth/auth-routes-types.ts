@@ -34,7 +34,9 @@ export type AuthRoutesSchema = {
       | JsonEndpoint<{ json: { refreshToken: string } }, TokensJson, 200>
       | ProblemEndpoint<{ json: { refreshToken: string } }, 401 | 422 | 429>
   }
-  '/logout': { $post: Empty<204> | ProblemEndpoint<object, 401> }
+  '/logout': {
+    $post: (Empty<204> & { input: { json?: { refreshToken?: string } } }) | ProblemEndpoint<{ json?: { refreshToken?: string } }, 401 | 422>
+  }
   '/logout-all': { $post: Empty<204> | ProblemEndpoint<object, 401> }
   '/me': { $get: JsonEndpoint<object, RequestUser, 200> | ProblemEndpoint<object, 401> }
   '/setup': { $post: JsonEndpoint<{ json: Setup }, RequestUser, 201> | ProblemEndpoint<{ json: Setup }, 403 | 409 | 422 | 429> }

@@ -1,5 +1,5 @@
 import { publicUser, type RateLimiter, type S3AuthService, type TokenPair } from '@s3verless/auth'
-import type { Model } from '@s3verless/core'
+import { isS3verlessError, type Model } from '@s3verless/core'
 import { type Context, Hono } from 'hono'
 import type { RequestUser, S3verlessEnv } from '../app/env.js'
 import { isObject, readFormBody, readJson } from '../crud/body.js'
@@ -16,6 +16,19 @@ export interface AuthRoutesOptions {
   clientAddress: ClientAddressOf
   /** The one-time token that lets `POST /setup` make the first admin (none: setup is off). */
   setupToken?: string | undefined
+}
+
+/** The `refreshToken` of a logout body, when one was sent (any string: an unknown or malformed one ends nothing). */
+async function optionalRefreshToken(c: Context): Promise<string | undefined> {
+  const type = c.req.header('content-type')
+  if (type === undefined && !c.req.header('content-length') && !c.req.header('transfer-encoding')) return undefined
+  const body = await readJson(c)
+  if (!isObject(body) || body.refreshToken === undefined) return undefined
+  if (typeof body.refreshToken !== 'string' || body.refreshToken === '')
+    throw new HttpError('http.validation', 'Invalid request body', {
+      errors: [{ path: ['refreshToken'], message: 'expected a non-empty string' }],
+    })
+  return body.refreshToken
 }
 
 function strings(body: unknown, names: readonly string[], optional: readonly string[] = []): Record<string, string> {
@@ -41,7 +54,9 @@ async function formOrJson(c: Context): Promise<{ body: unknown; form: boolean }>
 /**
  * Auth routes on `S3AuthService` (mount at `/auth`): `POST /register`, `POST /login` (JSON
  * `{ username, password }` or the OAuth2 password form, which also answers `access_token` and
- * `token_type`), `POST /refresh`, `POST /logout`, `POST /logout-all`, `GET /me`, and
+ * `token_type`), `POST /refresh`, `POST /logout` (ends the session: `{ refreshToken }` in the body,
+ * an access token in `Authorization`, or both; the refresh token alone works once the access token
+ * has expired), `POST /logout-all`, `GET /me`, and
  * `POST /setup` (first admin, with the one-time setup token). Login, register and refresh are
  * rate limited with `RateLimit-*` headers (429 with `Retry-After` past the limit).
  */
@@ -82,8 +97,27 @@ export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: Aut
         'cache-control': 'no-store',
       })
     })
-    .post('/logout', requireAuth(), async (c) => {
-      await auth.logout(bearerToken(c.req.header('authorization')) as string)
+    .post('/logout', async (c) => {
+      // The bearer middleware leaves this route alone, so an expired access token does not stop a logout.
+      const header = c.req.header('authorization')
+      const access = header === undefined ? undefined : bearerToken(header)
+      const refreshToken = await optionalRefreshToken(c)
+      if (refreshToken === undefined && access === undefined) {
+        if (header !== undefined) throw new HttpError('auth.invalidToken', 'The Authorization header must be "Bearer <access token>"')
+        throw new HttpError(
+          'http.unauthorized',
+          'Send the refresh token as {"refreshToken": "…"}, or an Authorization: Bearer <access token> header',
+        )
+      }
+      if (refreshToken !== undefined) await auth.revokeRefreshToken(refreshToken)
+      if (access !== undefined) {
+        try {
+          await auth.logout(access)
+        } catch (error) {
+          // With a refresh token its session has ended already: a stale access token changes nothing.
+          if (refreshToken === undefined || !isS3verlessError(error) || !error.code.startsWith('auth.')) throw error
+        }
+      }
       return c.body(null, 204)
     })
     .post('/logout-all', requireAuth(), async (c) => {

@@ -7,6 +7,7 @@ import { accessFor, allows, cascadeGuard, checkInput, checkList, checkRecord, ty
 import { clientInput, isObject, readJson } from './body.js'
 import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
 import { bare, etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
+import { stripHiddenFields } from './hidden-fields.js'
 import { readListParams } from './list-params.js'
 import { listRecords } from './list-records.js'
 import type { ModelRoutes } from './model-routes-types.js'
@@ -78,6 +79,7 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
   type Rec = InferRecord<M>
 
   const app = new Hono<S3verlessEnv>()
+    .use('*', stripHiddenFields(model))
     .get('/', async (c) => {
       const access = accessFor(model, 'list', c)
       const params = readListParams(model, c.req.queries(), limits)

@@ -83,9 +83,13 @@ export function registerAuthPaths(reg: OpenApiRegistry, prefix: string): void {
     method: 'post',
     path: `${prefix}/auth/logout`,
     tags,
-    security: [{ bearer: [] }],
-    summary: 'End this session',
-    responses: { 204: { description: 'Logged out' }, 401: problem('Sign in first') },
+    security: [{ bearer: [] }, {}],
+    summary: 'End this session (every token of it), with its refresh token, its access token, or both',
+    request: body(z.object({ refreshToken: z.string().optional() })),
+    responses: {
+      204: { description: 'Logged out (also for a refresh token that was unknown or already ended)' },
+      401: problem('Neither a refresh token nor a valid access token was sent'),
+    },
   })
   reg.registerPath({
     method: 'post',

@@ -33,6 +33,14 @@ export function modelSchemas(model: Model): ModelSchemas {
   return {
     input: named(input, `${model.name}Input`),
     patch: named(input.partial(), `${model.name}Patch`),
-    record: named(base.extend({ id: z.uuid(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() }), model.name),
+    // Hidden fields are never answered, so the record schema leaves them out.
+    record: named(
+      (model.hidden.length ? base.omit(Object.fromEntries(model.hidden.map((f) => [f, true])) as Record<string, true>) : base).extend({
+        id: z.uuid(),
+        createdAt: z.iso.datetime(),
+        updatedAt: z.iso.datetime(),
+      }),
+      model.name,
+    ),
   }
 }
