@@ -92,11 +92,18 @@ describe.skipIf(!server)('the shop worker, bundled by wrangler, served by worker
     expect((await call('/auth/login', { method: 'POST', json: { username: 'ann', password: 'wrong-password-1' } })).status).toBe(401)
     expect(await body<{ username: string }>(await call('/auth/me', { token: ann }))).toMatchObject({ username: 'ann' })
 
+    // products are public to read, admin to write: signed out 401, a customer 403
+    const lampInput = { name: 'Lamp', sku: 'L-1', price: 30, category: 'home' }
+    expect((await call('/products', { method: 'POST', json: lampInput })).status).toBe(401)
+    const refused = await call('/products', { method: 'POST', token: ann, json: lampInput })
+    expect(refused.status).toBe(403)
+    expect(await body<{ code: string }>(refused)).toMatchObject({ code: 'http.forbidden', model: 'Product' })
+
     // products: create, unique SKU, read with ETag / 304, PATCH with If-Match (RGW's unquoted If-Match), filter, delete
     const created = await call('/products', {
       method: 'POST',
       token: boss,
-      json: { name: 'Lamp', sku: 'L-1', price: 30, category: 'home' },
+      json: lampInput,
     })
     expect(created.status).toBe(201)
     const lamp = await body<{ id: string; price: number }>(created)
@@ -151,7 +158,9 @@ describe.skipIf(!server)('the shop worker, bundled by wrangler, served by worker
     expect(download.status).toBe(302)
     expect(await (await fetch(download.headers.get('location') as string)).text()).toBe(bytes)
 
-    // delete: the product and (cascade) its review are gone
+    // a customer cannot delete the product (nor, by cascade, the review); the admin can, and the review goes with it
+    expect((await call(`/products/${lamp.id}`, { method: 'DELETE', token: bob })).status).toBe(403)
+    expect((await call(`/products/${lamp.id}`, { method: 'DELETE' })).status).toBe(401)
     expect((await call(`/products/${lamp.id}`, { method: 'DELETE', token: boss })).status).toBe(204)
     expect((await call(`/products/${lamp.id}`)).status).toBe(404)
     expect((await call(`/reviews/${annReview.id}`, { token: ann })).status).toBe(404)

@@ -68,7 +68,7 @@ describe('README', () => {
     const sources = ts.sys.readDirectory(join(root, 'packages'), ['.ts', '.tsx'], ['**/node_modules/**', '**/dist/**', '**/test/**'])
     for (const file of sources.filter((f) => f.includes('/src/') && !f.endsWith('.test.ts'))) {
       const text = readFileSync(file, 'utf8')
-      for (const m of text.matchAll(/'((?:store|settings|model|query|cache|auth|storage|migration|cli)\.[a-z][A-Za-z]+)'/g)) {
+      for (const m of text.matchAll(/'((?:store|settings|model|access|query|cache|auth|storage|migration|cli)\.[a-z][A-Za-z]+)'/g)) {
         thrown.add(m[1] as string)
       }
     }

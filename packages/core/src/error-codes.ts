@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   'model.invalidId': { status: 404, meaning: 'The id is not a UUID; refused before any request.' },
   'model.corrupt': { status: 500, meaning: 'A stored object no longer parses or fits the schema (names its key).' },
   'model.restricted': { status: 409, meaning: 'A `restrict` relation forbids deleting a record that still has dependents.' },
+  'access.cascadeForbidden': { status: 403, meaning: 'A delete would cascade to records the caller may not delete; nothing was written.' },
   'model.deleteIncomplete': {
     status: 503,
     meaning:

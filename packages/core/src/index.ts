@@ -18,6 +18,18 @@ export {
   Throttled,
   Unavailable,
 } from './errors.js'
+export type {
+  AccessOperation,
+  AccessPredicate,
+  AccessRule,
+  AccessRules,
+  AccessUser,
+  ListAccessQuery,
+  ResolvedAccess,
+  ResolvedAccessRule,
+  RoleRule,
+} from './model/access-rules.js'
+export { ACCESS_OPERATIONS, role } from './model/access-rules.js'
 export { compareSameKind, compareValues, parseIsoDateTime } from './model/compare-values.js'
 export type {
   AnyObjectSchema,
@@ -35,6 +47,7 @@ export { describeField } from './model/field-kinds.js'
 export { isUuid, uuidv7 } from './model/ids.js'
 export type { FieldIssue } from './model/model-errors.js'
 export {
+  CascadeForbiddenError,
   ConflictError,
   CorruptRecordError,
   InvalidIdError,
@@ -77,7 +90,7 @@ export type {
 } from './repository/record-cache.js'
 export { DEFAULT_RECORD_TTL_SECONDS, recordCache } from './repository/record-cache.js'
 export { DEFAULT_LEASE_MS } from './repository/repo-core.js'
-export type { PageResult, Stored, UpdateOptions } from './repository/repository.js'
+export type { CascadeGuard, PageResult, RecordDeleteOptions, Stored, UpdateOptions } from './repository/repository.js'
 export { Repository } from './repository/repository.js'
 export type { VerifyOptions, VerifyReport } from './repository/verify.js'
 export type { ConditionalOptions } from './repository/write-protocol.js'

@@ -3,6 +3,7 @@
  * Not a public API: it may change in any release. Import from `@s3verless/core/internal`.
  */
 
+export { resolveAccess } from './model/access-rules.js'
 export { defineSystemModel } from './model/system-model.js'
 export { runBulk } from './repository/bulk.js'
 export { mapLimit } from './repository/concurrency.js'

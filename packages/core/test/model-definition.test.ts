@@ -4,13 +4,16 @@ import {
   belongsTo,
   createDatabase,
   createRegistry,
+  defineModel as define,
   defineModel,
   hasMany,
   type InferCreate,
   type InferRecord,
   type InferUpdate,
   memoryStore,
+  role,
 } from '../src/index.js'
+import { resolveAccess } from '../src/internal.js'
 
 const schema = z.object({
   name: z.string(),
@@ -79,5 +82,73 @@ describe('defineModel', () => {
     expect(createRegistry([C, D]).indexedFields(D)).toEqual(['cId'])
     const db = createDatabase({ store: memoryStore(), models: [A] })
     expect(() => db.repository(C)).toThrow(/Model C is not part of this database \(models: A\)/)
+  })
+})
+
+describe('access rules', () => {
+  const post = z.object({ title: z.string(), published: z.boolean().default(false), authorId: z.string().optional() })
+
+  it('resolves the shorthands: ownerField → owner, requireAuth → signedIn, else public, for all five operations', () => {
+    const ops = ['list', 'get', 'create', 'update', 'delete']
+    const resolved = (options: object) => {
+      const model = defineModel(post, { name: 'Post', ...options })
+      return Object.entries(resolveAccess(model.name, model.access, model))
+    }
+    const rules = resolved
+    expect(rules({})).toEqual(ops.map((op) => [op, 'public']))
+    expect(rules({ requireAuth: true })).toEqual(ops.map((op) => [op, 'signedIn']))
+    expect(rules({ ownerField: 'authorId' })).toEqual(ops.map((op) => [op, 'owner']))
+    expect(rules({ ownerField: 'authorId', requireAuth: true })).toEqual(ops.map((op) => [op, 'owner']))
+  })
+
+  it('takes a rule per operation, with predicates typed from the schema', () => {
+    const Post = defineModel(post, {
+      name: 'Post',
+      ownerField: 'authorId',
+      access: {
+        list: 'public',
+        get: (user, record) => {
+          expectTypeOf(record.published).toEqualTypeOf<boolean>()
+          expectTypeOf(record.createdAt).toEqualTypeOf<Date>()
+          return record.published || record.authorId === user.id
+        },
+        create: async (user, input) => {
+          expectTypeOf(input.published).toEqualTypeOf<boolean | undefined>()
+          return !user.roles.includes('banned')
+        },
+        update: (_user, record, change) => {
+          expectTypeOf(change.title).toEqualTypeOf<string | undefined>()
+          return !record.published
+        },
+        delete: role('editor'),
+      },
+    })
+    const rules = resolveAccess(Post.name, Post.access, Post)
+    expect(rules.list).toBe('public')
+    expect(rules.delete).toEqual({ role: 'editor' })
+    expect(typeof rules.get).toBe('function')
+    const open = { list: 'public', create: 'public', update: 'public', delete: 'public' } as const
+    const get = (_u: unknown, r: { nope: number }) => r.nope === 1
+    // @ts-expect-error: a predicate's record has the schema's fields only
+    const bad = { name: 'Bad', access: { ...open, get } } satisfies Parameters<typeof defineModel<typeof post, 'Bad'>>[1]
+    expect(bad.name).toBe('Bad')
+  })
+
+  it('refuses incomplete or contradictory rules, naming the model and operation (the HTTP adapter checks them when the app is built)', () => {
+    const all = { list: 'public', get: 'public', create: 'public', update: 'public', delete: 'public' } as const
+    const defineModel = (schema: typeof post, options: Parameters<typeof define<typeof post, 'Post'>>[1]) => {
+      const model = define(schema, options)
+      return resolveAccess(model.name, model.access, model)
+    }
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, delete: undefined } as never })).toThrow(
+      /Model Post: access.delete is missing/,
+    )
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, update: 'owner' } })).toThrow(
+      /Model Post: access.update is 'owner' without an ownerField/,
+    )
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, remove: 'public' } as never })).toThrow(/unknown operation "remove"/)
+    expect(() => defineModel(post, { name: 'Post', access: { ...all, get: 'admin' } as never })).toThrow(/access.get must be/)
+    expect(() => defineModel(post, { name: 'Post', requireAuth: true, access: all })).toThrow(/either requireAuth .* or access rules/)
+    expect(() => role('')).toThrow(/non-empty role name/)
   })
 })

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import type { AccessOperation, AccessRules, ResolvedAccessRule } from './access-rules.js'
 import { describeField, type FieldInfo, INDEXABLE_KINDS } from './field-kinds.js'
 import { ModelDefinitionError } from './model-errors.js'
 import type { Relation } from './relations.js'
@@ -39,8 +40,23 @@ export interface ModelOptions<S extends AnyObjectSchema, P extends string = stri
   enableApi?: boolean
   /** Show it in the admin UI (default true). */
   enableAdmin?: boolean
-  /** Require an authenticated user for its API (default false). */
+  /**
+   * Require a signed-in user for every operation of its API (default false): the shorthand for
+   * `'signedIn'` everywhere. Not together with {@link ModelOptions.access}.
+   */
   requireAuth?: boolean
+  /**
+   * Who may do what over HTTP, per operation (`list`, `get`, `create`, `update`, `delete`; search
+   * follows `list`, bulk create and delete follow `create` and `delete`, a cascade follows each
+   * dependent's `delete`). Each is `'public'`, `'signedIn'`, `'owner'` (needs `ownerField`),
+   * `role(name)` or a predicate typed from the schema. All five are given when `access` is.
+   * Default: `'owner'` everywhere with an `ownerField`, else `'signedIn'` with `requireAuth`, else `'public'`.
+   * Admins pass every rule. The repository itself does not check them (it has no caller); the HTTP
+   * adapter resolves the shorthands and checks the rules when the app is built (`model.definition`
+   * naming the model and operation).
+   * @example access: { list: 'public', get: 'public', create: role('admin'), update: role('admin'), delete: role('admin') }
+   */
+  access?: AccessRules<z.output<S> & { id: string; createdAt: Date; updatedAt: Date }, z.input<S>>
   /**
    * Fields that stay on the server (secrets, bookkeeping): the HTTP adapter never returns them and
    * refuses them in filters, orders and searches (422 naming the field), and the admin never shows
@@ -88,6 +104,8 @@ export interface Model<S extends AnyObjectSchema = AnyObjectSchema, P extends st
   readonly enableApi: boolean
   readonly enableAdmin: boolean
   readonly requireAuth: boolean
+  /** The access rules as given (see {@link ModelOptions.access}); `undefined` means the shorthands' meaning. */
+  readonly access: Readonly<Partial<Record<AccessOperation, ResolvedAccessRule>>> | undefined
   /** Fields kept on the server (see {@link ModelOptions.hidden}); empty by default. */
   readonly hidden: readonly string[]
   /** What writes do with keys the schema does not have (see {@link ModelOptions.unknownFields}). */
@@ -227,6 +245,7 @@ export function buildModel<S extends AnyObjectSchema>(
     enableApi: options.enableApi ?? true,
     enableAdmin: options.enableAdmin ?? true,
     requireAuth: options.requireAuth ?? false,
+    access: options.access as never,
     hidden: Object.freeze(hidden),
     unknownFields: options.unknownFields ?? 'reject',
     version,

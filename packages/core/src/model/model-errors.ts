@@ -104,6 +104,21 @@ export class RestrictError extends S3verlessError {
   }
 }
 
+/**
+ * A delete would cascade to a record its caller may not delete (the `mayCascade` guard of
+ * `Repository.delete` refused it). Found while planning, so nothing was written.
+ */
+export class CascadeForbiddenError extends S3verlessError {
+  override readonly name: string = 'CascadeForbiddenError'
+  constructor(model: string, id: string, relation: string, related: string, options: S3verlessErrorOptions = {}) {
+    super(
+      'access.cascadeForbidden',
+      `Cannot delete ${model} ${id}: it would also delete ${related} records (${relation}) that you may not delete`,
+      { ...options, details: { ...options.details, model, id, relation, related } },
+    )
+  }
+}
+
 /** An index or unique constraint is declared but not yet built for the data already stored: run `reindex()`. */
 export class IndexNotReadyError extends S3verlessError {
   override readonly name: string = 'IndexNotReadyError'

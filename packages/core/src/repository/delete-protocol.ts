@@ -1,5 +1,6 @@
 import { isS3verlessError, S3verlessError } from '../errors.js'
-import { RestrictError } from '../model/model-errors.js'
+import type { Model } from '../model/define-model.js'
+import { CascadeForbiddenError, RestrictError } from '../model/model-errors.js'
 import type { DependentRule } from '../model/registry.js'
 import { mapLimit, writeToken } from './concurrency.js'
 import { fieldValue } from './index-entries.js'
@@ -17,7 +18,8 @@ import { writeObject } from './write-record.js'
  * Deleting a record whose model has relation rules (DESIGN.md §5, relations):
  * 1. **Plan**: find the dependents of every rule through the foreign-key indexes, following
  *    `cascade` down the whole tree; a `restrict` rule with dependents anywhere in it refuses the
- *    delete before anything is written (`model.restricted`).
+ *    delete before anything is written (`model.restricted`), and so does a record the cascade
+ *    would delete that the caller's `mayCascade` guard refuses (`access.cascadeForbidden`).
  * 2. **Commit**: with dependents to touch, the record is first marked as being deleted
  *    (compare-and-swap to a version with `_s3v.deleted` and `_s3v.cascade`): from then on readers
  *    treat it as deleted and the delete is finished, never undone. Without dependents it is deleted
@@ -32,11 +34,26 @@ import { writeObject } from './write-record.js'
  * @throws RestrictError (nothing written); ConflictError when the record changed before the mark
  *   (nothing written); DeleteIncompleteError once committed but not finished.
  */
-export async function deleteWithRules(core: RepoCore, raw: RawRecord, coreOf: CoreOf): Promise<void> {
-  const planned = await planDependents(core, raw.record, coreOf, new Set([visitKey(core, raw.record.id)]))
+export async function deleteWithRules(core: RepoCore, raw: RawRecord, coreOf: CoreOf, mayCascade?: CascadeGuard): Promise<void> {
+  const planned = await planDelete(core, raw, coreOf, mayCascade)
   if (![...planned.values()].some((dependents) => dependents.length > 0)) return deleteRecord(core, raw)
   const marked = await markDeleting(core, raw)
-  if (marked) await finishDelete(core, marked, coreOf, planned)
+  if (marked) await finishDelete(core, marked, coreOf, planned, mayCascade)
+}
+
+/**
+ * May the caller delete this record, which a cascade would delete? Called while planning, for every
+ * record of the cascade tree (not the record deleted itself), before anything is written.
+ */
+export type CascadeGuard = (model: Model, record: Record<string, unknown>) => boolean | Promise<boolean>
+
+/**
+ * Step 1 of {@link deleteWithRules} alone: walks the cascade tree, checking `restrict` rules and
+ * `mayCascade`, and writes nothing. Returns the record's own dependents by rule.
+ * @throws RestrictError, CascadeForbiddenError
+ */
+export function planDelete(core: RepoCore, raw: RawRecord, coreOf: CoreOf, mayCascade?: CascadeGuard): Promise<Planned> {
+  return planDependents(core, raw.record, coreOf, new Set([visitKey(core, raw.record.id)]), mayCascade)
 }
 
 /** The dependents each acting rule found (restrict rules have none: they refused otherwise). */
@@ -60,7 +77,13 @@ async function dependentsOf(rule: DependentRule, id: string, coreOf: CoreOf): Pr
  * `restrict` rule has dependents anywhere in it. Returns the record's own dependents by rule.
  * @throws RestrictError naming the record and relation that refuse it.
  */
-async function planDependents(core: RepoCore, record: RawRecord['record'], coreOf: CoreOf, visited: Set<string>): Promise<Planned> {
+async function planDependents(
+  core: RepoCore,
+  record: RawRecord['record'],
+  coreOf: CoreOf,
+  visited: Set<string>,
+  mayCascade: CascadeGuard | undefined,
+): Promise<Planned> {
   const rules = actingRules(core)
   if (rules.length === 0) return new Map()
   const found = await Promise.all(rules.map(async (rule) => ({ rule, dependents: await dependentsOf(rule, record.id, coreOf) })))
@@ -75,7 +98,9 @@ async function planDependents(core: RepoCore, record: RawRecord['record'], coreO
       const key = visitKey(other, dependent.record.id)
       if (visited.has(key)) continue
       visited.add(key)
-      await planDependents(other, dependent.record, coreOf, visited)
+      if (mayCascade && !(await mayCascade(rule.model, dependent.record)))
+        throw new CascadeForbiddenError(core.model.name, record.id, rule.via, rule.model.name)
+      await planDependents(other, dependent.record, coreOf, visited, mayCascade)
     }
   }
   return new Map(found.filter(({ rule }) => rule.onDelete !== 'restrict').map(({ rule, dependents }) => [rule, dependents]))
@@ -108,7 +133,13 @@ async function markDeleting(core: RepoCore, raw: RawRecord): Promise<RawRecord |
  * still points at the record). @throws DeleteIncompleteError when a dependent could not be dealt
  * with (the mark stays).
  */
-export async function finishDelete(core: RepoCore, marked: RawRecord, coreOf: CoreOf, planned?: Planned): Promise<void> {
+export async function finishDelete(
+  core: RepoCore,
+  marked: RawRecord,
+  coreOf: CoreOf,
+  planned?: Planned,
+  mayCascade?: CascadeGuard,
+): Promise<void> {
   const id = marked.record.id
   const failures: unknown[] = []
   for (const rule of actingRules(core)) {
@@ -123,7 +154,7 @@ export async function finishDelete(core: RepoCore, marked: RawRecord, coreOf: Co
     const other = coreOf(rule.model)
     await mapLimit(dependents, core.settings.concurrency, async (dependent) => {
       try {
-        if (rule.onDelete === 'cascade') await cascadeTo(other, dependent, rule.foreignKey, id, coreOf)
+        if (rule.onDelete === 'cascade') await cascadeTo(other, dependent, rule.foreignKey, id, coreOf, mayCascade)
         else await nullForeignKey(other, dependent, rule.foreignKey, id)
       } catch (error) {
         failures.push(error)
@@ -145,12 +176,20 @@ export async function finishDelete(core: RepoCore, marked: RawRecord, coreOf: Co
 }
 
 /** Deletes a dependent (with its own rules), unless it no longer points at the parent. */
-async function cascadeTo(other: RepoCore, dependent: RawRecord, foreignKey: string, parentId: string, coreOf: CoreOf): Promise<void> {
+async function cascadeTo(
+  other: RepoCore,
+  dependent: RawRecord,
+  foreignKey: string,
+  parentId: string,
+  coreOf: CoreOf,
+  mayCascade: CascadeGuard | undefined,
+): Promise<void> {
   let current: RawRecord | null = dependent
   for (let attempt = 0; attempt < 5; attempt++) {
     if (!current || fieldValue(current.record, foreignKey) !== parentId) return // moved to another parent, or gone
     try {
-      await deleteWithRules(other, current, coreOf)
+      // The dependent's own dependents are planned (and guarded) again: any created since the plan are checked too.
+      await deleteWithRules(other, current, coreOf, mayCascade)
       return
     } catch (error) {
       if (!isS3verlessError(error, 'model.conflict')) throw error

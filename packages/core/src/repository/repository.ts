@@ -7,7 +7,7 @@ import { unquoteEtag } from '../store/etag.js'
 import { backoffDelay } from '../store/retry.js'
 import { takeBack } from './batch-rollback.js'
 import { mapLimit, sleep } from './concurrency.js'
-import { deleteWithRules, finishDelete } from './delete-protocol.js'
+import { type CascadeGuard, deleteWithRules, finishDelete, planDelete } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
 import { type IterateOptions, iterateRecords, listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
@@ -21,6 +21,19 @@ import { type ConditionalOptions, createRecord, readForWrite, updateRecord } fro
 
 /** A record as returned by reads and writes, with its etag (non-enumerable: JSON and spreads leave it out). */
 export type Stored<T> = T & { readonly $etag: string }
+
+export type { CascadeGuard } from './delete-protocol.js'
+
+/** Options of {@link Repository.delete}. */
+export interface RecordDeleteOptions extends ConditionalOptions {
+  /**
+   * Called while the delete is planned for every record a `cascade` relation would delete (the
+   * whole tree, not the record itself); `false` refuses the whole delete with `CascadeForbiddenError`
+   * (`access.cascadeForbidden`) before anything is written. The HTTP adapter passes the caller's
+   * `delete` access rule of each dependent's model. Default: every cascade is allowed.
+   */
+  mayCascade?: CascadeGuard
+}
 
 /** Options of {@link Repository.update}. */
 export interface UpdateOptions extends ConditionalOptions {
@@ -190,9 +203,10 @@ export class Repository<M extends Model> {
    * finished, never undone). Returns false when there was no such record (a delete left unfinished
    * is finished then).
    * @throws ConflictError (stale `ifMatch`, or the record changed while being deleted), RestrictError,
+   *   CascadeForbiddenError (`options.mayCascade` refused a dependent; nothing written),
    *   DeleteIncompleteError (deleted, but some dependents remain: delete again to finish)
    */
-  async delete(id: string, options: ConditionalOptions = {}): Promise<boolean> {
+  async delete(id: string, options: RecordDeleteOptions = {}): Promise<boolean> {
     const normalized = this.core.normalizeId(id)
     const raw = await this.core.readAny(normalized)
     if (raw?.meta.deleted) {
@@ -205,14 +219,27 @@ export class Repository<M extends Model> {
         message: `${this.model.name} ${normalized} has changed since version ${options.ifMatch}; re-read it and try again`,
       })
     }
-    await deleteWithRules(this.core, raw, this.coreOf)
+    await deleteWithRules(this.core, raw, this.coreOf, options.mayCascade)
     return true
   }
 
-  /** Deletes records by id (bounded parallelism); returns how many existed. */
-  async deleteMany(ids: readonly string[]): Promise<number> {
+  /**
+   * Plans the delete of a record without writing anything: walks its cascade tree, checking
+   * `restrict` relations and `options.mayCascade` as {@link delete} would. Returns false when there
+   * is no such record. Its LISTs and GETs are those of the delete's own plan.
+   * @throws RestrictError, CascadeForbiddenError
+   */
+  async checkDelete(id: string, options: Pick<RecordDeleteOptions, 'mayCascade'> = {}): Promise<boolean> {
+    const raw = await this.core.readAny(this.core.normalizeId(id))
+    if (!raw || raw.meta.deleted) return false
+    await planDelete(this.core, raw, this.coreOf, options.mayCascade)
+    return true
+  }
+
+  /** Deletes records by id (bounded parallelism); returns how many existed. `mayCascade` as in {@link delete}. */
+  async deleteMany(ids: readonly string[], options: Pick<RecordDeleteOptions, 'mayCascade'> = {}): Promise<number> {
     for (const id of ids) this.core.checkId(id)
-    const deleted = await mapLimit(ids, this.core.settings.concurrency, (id) => this.delete(id))
+    const deleted = await mapLimit(ids, this.core.settings.concurrency, (id) => this.delete(id, options))
     return deleted.filter(Boolean).length
   }
 

@@ -79,6 +79,34 @@ describe('relations', () => {
     expect(await env.users.delete(ada.id)).toBe(true)
   })
 
+  it('a mayCascade guard refusing a dependent anywhere in the tree refuses the delete before any write', async () => {
+    const env = blog('cascade')
+    const { ada } = await seed(env)
+    const seen: string[] = []
+    const noProfiles = (model: { name: string }, record: Record<string, unknown>) => {
+      seen.push(`${model.name}:${String(record.title ?? record.bio)}`)
+      return model.name !== 'Profile'
+    }
+    expect(await env.users.checkDelete(ada.id, { mayCascade: (m) => m.name !== 'Profile' }).catch((e) => e.code)).toBe(
+      'access.cascadeForbidden',
+    )
+    env.store.reset()
+    const err = await env.users.delete(ada.id, { mayCascade: noProfiles }).catch((e) => e)
+    expect(err.code).toBe('access.cascadeForbidden')
+    expect(err.details).toMatchObject({ model: 'User', id: ada.id, related: 'Profile', relation: 'User.profile' })
+    expect(env.store.counts()).toMatchObject({ put: 0, delete: 0, deleteMany: 0 })
+    expect(seen).toContain('Profile:math')
+    expect(await env.posts.count()).toBe(3)
+    expect(await env.profiles.count()).toBe(1)
+    expect(await env.users.exists(ada.id)).toBe(true)
+    // Allowed everywhere: the guard saw every record of the tree, and the delete cascades as usual.
+    seen.length = 0
+    expect(await env.users.checkDelete(ada.id, { mayCascade: (m, r) => noProfiles(m, r) || true })).toBe(true)
+    expect(seen.sort()).toEqual(['Post:one', 'Post:two', 'Profile:math'])
+    expect(await env.users.delete(ada.id, { mayCascade: () => true })).toBe(true)
+    expect(await env.posts.count()).toBe(1)
+  })
+
   it('doNothing leaves dependents pointing at the deleted record', async () => {
     const env = blog('doNothing')
     const { ada } = await seed(env)

@@ -3,6 +3,7 @@ import type { Database, Model, ObjectStore, RecordCacheOptions, S3ClientManager,
 import type { PresignedUploadService, UploadConfigInput } from '@s3verless/storage'
 import type { ClientAddressOf } from '../auth/client-address.js'
 import type { DocsAssets } from '../docs/docs-assets.js'
+import type { UploadAccessRules } from '../uploads/upload-access.js'
 
 /** Options of {@link S3verless} (the spec's constructor, plus where data lives and the HTTP limits). */
 export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]> {
@@ -33,7 +34,7 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   cache?: RecordCacheOptions
   /**
    * Auth: an `S3AuthService` sharing the app's database, `false` for none (then no auth routes, no
-   * admin, and models with `requireAuth` or `ownerField` are refused). Default: a service on the
+   * admin, and models whose access rules need a signed-in user are refused). Default: a service on the
    * app's database with the settings' `SECRET_KEY` and the bcrypt hasher.
    */
   auth?: S3AuthService<Model> | false
@@ -52,6 +53,12 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
    * prefix) or a ready `PresignedUploadService`. Default: no upload routes.
    */
   uploads?: UploadConfigInput | PresignedUploadService | false
+  /**
+   * Who may upload, read and delete files through `/uploads`, as rules like a model's `access`
+   * (`get`, `create`, `delete`; `'owner'` is the file's `uploadedBy`). Default
+   * `{ get: 'owner', create: 'signedIn', delete: 'owner' }`.
+   */
+  uploadAccess?: Partial<UploadAccessRules>
   /** Where the app will be mounted in a larger Hono app (e.g. `'/api'`), for the OpenAPI paths and links (default `''`). */
   mountPath?: string
   /** List and search never read past this many records in a full scan (default 1000). */

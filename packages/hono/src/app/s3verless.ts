@@ -15,6 +15,7 @@ import { registerAuthPaths } from '../openapi/auth-paths.js'
 import { registerModelPaths } from '../openapi/model-paths.js'
 import { OpenApiRegistry } from '../openapi/openapi-registry.js'
 import { registerUploadPaths } from '../openapi/upload-paths.js'
+import { uploadAccessSubject } from '../uploads/upload-access.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
 import type { S3verlessSchema } from './app-schema.js'
@@ -79,7 +80,9 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       if (!this.data.auth) {
         const guarded = this.data.models.filter((m) => m.enableApi && needsAuth(m))
         if (guarded.length)
-          throw new Error(`S3verless: ${guarded.map((m) => m.name).join(', ')} need auth (requireAuth or ownerField), but auth is false`)
+          throw new Error(
+            `S3verless: ${guarded.map((m) => m.name).join(', ')} have access rules that need a signed-in user (access, requireAuth or ownerField), but auth is false`,
+          )
       }
     }
     return this.data
@@ -130,8 +133,9 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
               basePath: database.basePath,
               ...(this.settings.awsBucketName ? { bucket: this.settings.awsBucketName } : {}),
             })
-      app.route('/uploads', uploadRoutes({ service, client: o.store ?? database.store, store: database.store }))
-      registerUploadPaths(registry, prefix)
+      const access = o.uploadAccess ?? {}
+      app.route('/uploads', uploadRoutes({ service, client: o.store ?? database.store, store: database.store, access }))
+      registerUploadPaths(registry, prefix, uploadAccessSubject(access))
     }
     for (const model of served) {
       app.route(

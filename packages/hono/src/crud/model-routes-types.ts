@@ -70,8 +70,8 @@ export interface SearchBody<M extends Model> {
 }
 
 type Page<M extends Model> = CursorPage<InferRecord<M>> | NumberedPage<InferRecord<M>>
-/** Answers every model route may give: 401 (sign in), 503 (store or index unavailable). */
-type Always = 401 | 503
+/** Answers every model route may give: 401 (sign in), 403 (the access rule refuses), 503 (store or index unavailable). */
+type Always = 401 | 403 | 503
 
 /**
  * The route types of {@link modelRoutes}, relative to the collection, written out so declaration

@@ -1,12 +1,12 @@
-import type { InferRecord, Model, Repository, Stored } from '@s3verless/core'
+import { type InferRecord, isS3verlessError, type Model, type Repository, type Stored } from '@s3verless/core'
 import { Hono } from 'hono'
 import type { S3verlessEnv } from '../app/env.js'
 import { errorHandler } from '../errors/error-handler.js'
 import { HttpError } from '../errors/http-error.js'
-import { accessFor, type ModelAccess, visible } from './access.js'
+import { accessFor, allows, cascadeGuard, checkInput, checkList, checkRecord, type ModelAccess, rulesOf } from './access.js'
 import { clientInput, isObject, readJson } from './body.js'
 import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
-import { etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
+import { bare, etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
 import { stripHiddenFields } from './hidden-fields.js'
 import { readListParams } from './list-params.js'
 import { listRecords } from './list-records.js'
@@ -15,11 +15,42 @@ import { readSearch } from './search-body.js'
 
 const notFound = (model: Model, id: string) => new HttpError('model.notFound', `${model.name} ${id} not found`, { model: model.name, id })
 
-/** Reads a record the request may see, or throws a 404 (someone else's record is not found either). */
-async function readVisible<M extends Model>(repo: Repository<M>, access: ModelAccess, id: string): Promise<Stored<InferRecord<M>>> {
+/** Reads a record by id, or throws a 404. */
+async function readOr404<M extends Model>(repo: Repository<M>, id: string): Promise<Stored<InferRecord<M>>> {
   const record = await repo.get(id)
-  if (!record || !visible(repo.model, access, record as Record<string, unknown>)) throw notFound(repo.model, id)
+  if (!record) throw notFound(repo.model, id)
   return record
+}
+
+/**
+ * Runs a write on a record after checking `op`'s rule on the version it reads: the write is
+ * conditional on that version (the client's `If-Match`, or the etag checked), so a record that
+ * changed in between is checked again (3 tries, then 409) rather than written unchecked.
+ */
+async function checkedWrite<M extends Model, T>(
+  repo: Repository<M>,
+  op: 'update' | 'delete',
+  access: ModelAccess,
+  id: string,
+  ifMatch: string | undefined,
+  write: (current: Stored<InferRecord<M>> | undefined, ifMatch: string | undefined) => Promise<T>,
+  options: { change?: Record<string, unknown>; readCurrent?: boolean } = {},
+): Promise<T> {
+  const { change, readCurrent = false } = options
+  const model = repo.model
+  const rule = rulesOf(model)[op]
+  const needsRecord = access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')
+  for (let attempt = 1; ; attempt++) {
+    const current = needsRecord || readCurrent ? await readOr404(repo, id) : undefined
+    if (current && needsRecord)
+      await checkRecord(model, op, access.user, current as Record<string, unknown>, () => notFound(model, id), change)
+    const pinned = ifMatch ?? (needsRecord && current ? bare(current.$etag) : undefined)
+    try {
+      return await write(current, pinned)
+    } catch (error) {
+      if (ifMatch !== undefined || !needsRecord || attempt >= 3 || !isS3verlessError(error, 'model.conflict')) throw error
+    }
+  }
 }
 
 function withEtag(headers: Record<string, string>, record: { $etag?: string }): Record<string, string> {
@@ -41,6 +72,7 @@ function withEtag(headers: Record<string, string>, record: { $etag?: string }): 
 export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptions): ModelRoutes<M> {
   const { onServerError, ...given } = options
   const ctx: CrudContext = { ...CRUD_DEFAULTS, ...given }
+  rulesOf(model) // malformed rules fail here, when the app is built, not on a request
   const repo = () => ctx.database.repository(model)
   const owner = model.ownerField
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
@@ -49,17 +81,19 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
   const app = new Hono<S3verlessEnv>()
     .use('*', stripHiddenFields(model))
     .get('/', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'list', c)
       const params = readListParams(model, c.req.queries(), limits)
+      await checkList(model, access.user, params.filter)
       return c.json(await listRecords<M, Rec>(repo(), access, params, ctx), 200)
     })
     .post('/search', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'list', c)
       const request = readSearch(await readJson(c), limits)
+      await checkList(model, access.user, request.filter)
       return c.json(await listRecords<M, Rec>(repo(), access, request, ctx), 200)
     })
     .post('/bulk', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'create', c)
       const body = await readJson(c)
       const items = Array.isArray(body) ? body : isObject(body) ? body.items : undefined
       if (!Array.isArray(items))
@@ -74,11 +108,13 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
         if (owner && access.userId) input[owner] = access.userId
         return input
       })
+      // Every item is checked before any is written: one refused item refuses the request.
+      for (const [i, input] of inputs.entries()) await checkInput(model, access.user, input, i)
       const created = await repo().createMany(inputs as never)
       return c.json({ items: created as Rec[] }, 201)
     })
     .post('/bulk/delete', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'delete', c)
       const body = await readJson(c)
       const ids = isObject(body) ? body.ids : undefined
       if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string') || ids.length > ctx.maxBulk) {
@@ -87,53 +123,87 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
         })
       }
       const wanted = [...new Set(ids as string[])]
-      if (access.scopedTo !== undefined) {
+      const rule = rulesOf(model).delete
+      if (access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')) {
+        // Record-level rules: every id must name a record the caller may delete, or nothing is deleted.
         const found = await repo().getMany(wanted)
-        const mine = new Set(found.filter((r) => visible(model, access, r as Record<string, unknown>)).map((r) => r.id))
-        const missing = wanted.filter((id) => !mine.has(id.toLowerCase()) && !mine.has(id))
+        const byId = new Map(found.map((r) => [r.id, r as Record<string, unknown>]))
+        const missing: string[] = []
+        for (const id of wanted) {
+          const record = byId.get(id.toLowerCase()) ?? byId.get(id)
+          if (!record || !(await allows(model, 'get', access.user, record))) missing.push(id)
+        }
         if (missing.length)
           throw new HttpError('model.notFound', `${model.name} not found: ${missing.join(', ')}`, { model: model.name, ids: missing })
+        for (const id of wanted) {
+          const record = byId.get(id.toLowerCase()) ?? byId.get(id)
+          await checkRecord(model, 'delete', access.user, record as Record<string, unknown>, () => notFound(model, id))
+        }
       }
-      const deleted = await repo().deleteMany(wanted)
+      // Cascades are planned for every id before the first delete: one forbidden cascade deletes nothing.
+      const mayCascade = cascadeGuard(access.user)
+      for (const id of wanted) await repo().checkDelete(id, { mayCascade })
+      const deleted = await repo().deleteMany(wanted, { mayCascade })
       return c.json({ deleted }, 200)
     })
     .post('/', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'create', c)
       const input = clientInput(await readJson(c), owner)
       if (owner && access.userId) input[owner] = access.userId
+      await checkInput(model, access.user, input)
       const record = await repo().create(input as never)
       const location = `${new URL(c.req.url).pathname.replace(/\/$/, '')}/${record.id}`
       return c.json(record as Rec, 201, withEtag({ Location: location }, record))
     })
     .get('/:id', async (c) => {
-      const record = await readVisible(repo(), accessFor(model, c), c.req.param('id'))
+      const access = accessFor(model, 'get', c)
+      const id = c.req.param('id')
+      const record = await readOr404(repo(), id)
+      await checkRecord(model, 'get', access.user, record as Record<string, unknown>, () => notFound(model, id))
       if (matchesIfNoneMatch(c.req.header('if-none-match'), record)) return c.body(null, 304, withEtag({}, record))
       return c.json(record as Rec, 200, withEtag({}, record))
     })
     .patch('/:id', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'update', c)
       const id = c.req.param('id')
       const patch = clientInput(await readJson(c), owner)
-      if (access.scopedTo !== undefined) await readVisible(repo(), access, id)
-      const record = await repo().update(id, patch as never, { ifMatch: ifMatchOf(c.req.header('if-match')) })
+      const record = await checkedWrite(
+        repo(),
+        'update',
+        access,
+        id,
+        ifMatchOf(c.req.header('if-match')),
+        (_, ifMatch) => repo().update(id, patch as never, { ifMatch }),
+        { change: patch },
+      )
       return c.json(record as Rec, 200, withEtag({}, record))
     })
     .put('/:id', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'update', c)
       const id = c.req.param('id')
       const input = clientInput(await readJson(c), owner)
-      if (owner) {
-        const current = await readVisible(repo(), access, id)
-        input[owner] = (current as Record<string, unknown>)[owner]
-      }
-      const record = await repo().replace(id, input as never, { ifMatch: ifMatchOf(c.req.header('if-match')) })
+      const record = await checkedWrite(
+        repo(),
+        'update',
+        access,
+        id,
+        ifMatchOf(c.req.header('if-match')),
+        (current, ifMatch) => {
+          // The owner never changes: a full replace keeps the stored one.
+          if (owner && current) input[owner] = (current as Record<string, unknown>)[owner]
+          return repo().replace(id, input as never, { ifMatch })
+        },
+        { change: input, readCurrent: owner !== undefined },
+      )
       return c.json(record as Rec, 200, withEtag({}, record))
     })
     .delete('/:id', async (c) => {
-      const access = accessFor(model, c)
+      const access = accessFor(model, 'delete', c)
       const id = c.req.param('id')
-      if (access.scopedTo !== undefined) await readVisible(repo(), access, id)
-      const deleted = await repo().delete(id, { ifMatch: ifMatchOf(c.req.header('if-match')) })
+      const mayCascade = cascadeGuard(access.user)
+      const deleted = await checkedWrite(repo(), 'delete', access, id, ifMatchOf(c.req.header('if-match')), (_, ifMatch) =>
+        repo().delete(id, { ifMatch, mayCascade }),
+      )
       if (!deleted) throw notFound(model, id)
       return c.body(null, 204)
     })

@@ -35,7 +35,10 @@ function extensions(code: string, details: Record<string, unknown>): Record<stri
     case 'model.conflict':
       return pick('model', 'id')
     case 'model.restricted':
+    case 'access.cascadeForbidden':
       return pick('model', 'id', 'relation', 'related')
+    case 'http.forbidden':
+      return pick('model', 'operation')
     case 'model.indexNotReady':
       return pick('model', 'index')
     case 'query.tooExpensive':

@@ -1,6 +1,6 @@
-import type { Model } from '@s3verless/core'
+import type { AccessOperation, Model } from '@s3verless/core'
 import * as z from 'zod'
-import { needsAuth } from '../crud/access.js'
+import { type AccessSubject, isPublic, ruleOf } from '../crud/access.js'
 import { filterableFields } from '../crud/list-params.js'
 import type { OpenApiRegistry } from './openapi-registry.js'
 import { modelSchemas, ProblemSchema } from './schemas.js'
@@ -16,13 +16,12 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
   const { input, patch, record } = modelSchemas(model)
   const base = `${prefix}/${model.plural}`
   const tags = [model.name]
-  const security = needsAuth(model) ? [{ bearer: [] }] : undefined
-  const errors = {
-    400: problem('Unknown filter field or operator, invalid cursor, or a query over its maxScan (with the plan)'),
-    ...(security ? { 401: problem('Sign in first') } : {}),
-    422: problem('Invalid input, with per-field errors'),
-    503: problem('The object store or an index is not available'),
-  }
+  const base400 = problem('Unknown filter field or operator, invalid cursor, or a query over its maxScan (with the plan)')
+  const common = { 422: problem('Invalid input, with per-field errors'), 503: problem('The object store or an index is not available') }
+  /** An operation's security requirement (none when public) and its rule in words. */
+  const rule = (op: AccessOperation) => accessSpec(model, op)
+  /** An operation's errors: 401/403 as its rule allows, and the common ones. */
+  const errorsOf = (op: AccessOperation) => ({ 400: base400, ...accessErrors(model, op), ...common })
   const id = z.object({ id: z.uuid() })
   const etag = { ETag: { schema: { type: 'string' as const }, description: 'The record version, for If-Match / If-None-Match' } }
   const filters = Object.fromEntries(
@@ -41,7 +40,7 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     method: 'get',
     path: base,
     tags,
-    security,
+    ...rule('list'),
     summary: `List ${model.plural}`,
     request: {
       query: z.object({
@@ -53,40 +52,48 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
         pageSize: z.string().optional(),
       }),
     },
-    responses: { 200: json('A page of records', page), ...errors },
+    responses: { 200: json('A page of records', page), ...errorsOf('list') },
   })
   reg.registerPath({
     method: 'post',
     path: base,
     tags,
-    security,
+    ...rule('create'),
     summary: `Create a ${model.name}`,
     request: { body: { content: { 'application/json': { schema: input } } } },
-    responses: { 201: { ...json('Created', record), headers: etag }, 409: problem('A unique value is taken'), ...errors },
+    responses: { 201: { ...json('Created', record), headers: etag }, 409: problem('A unique value is taken'), ...errorsOf('create') },
   })
   reg.registerPath({
     method: 'post',
     path: `${base}/bulk`,
     tags,
-    security,
+    ...rule('create'),
     summary: `Create many ${model.plural} (all validated first)`,
     request: { body: { content: { 'application/json': { schema: z.object({ items: z.array(input) }) } } } },
-    responses: { 201: json('Created', z.object({ items: z.array(record) })), 409: problem('A unique value is taken'), ...errors },
+    responses: {
+      201: json('Created', z.object({ items: z.array(record) })),
+      409: problem('A unique value is taken'),
+      ...errorsOf('create'),
+    },
   })
   reg.registerPath({
     method: 'post',
     path: `${base}/bulk/delete`,
     tags,
-    security,
+    ...rule('delete'),
     summary: `Delete many ${model.plural}`,
     request: { body: { content: { 'application/json': { schema: z.object({ ids: z.array(z.uuid()) }) } } } },
-    responses: { 200: json('How many were deleted', z.object({ deleted: z.number().int() })), 404: problem('Not found'), ...errors },
+    responses: {
+      200: json('How many were deleted', z.object({ deleted: z.number().int() })),
+      404: problem('Not found'),
+      ...errorsOf('delete'),
+    },
   })
   reg.registerPath({
     method: 'post',
     path: `${base}/search`,
     tags,
-    security,
+    ...rule('list'),
     summary: `Search ${model.plural} with JSON filters`,
     request: {
       body: {
@@ -105,20 +112,20 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
         },
       },
     },
-    responses: { 200: json('A page of records', page), ...errors },
+    responses: { 200: json('A page of records', page), ...errorsOf('list') },
   })
   reg.registerPath({
     method: 'get',
     path: `${base}/{id}`,
     tags,
-    security,
+    ...rule('get'),
     summary: `Get a ${model.name}`,
     request: { params: id },
     responses: {
       200: { ...json('The record', record), headers: etag },
       304: { description: 'Not modified (If-None-Match)' },
       404: problem('Not found'),
-      ...errors,
+      ...errorsOf('get'),
     },
   })
   // PATCH and PUT differ only in their summary and body: a partial or a whole record.
@@ -130,7 +137,7 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
       method,
       path: `${base}/{id}`,
       tags,
-      security,
+      ...rule('update'),
       summary,
       request: { params: id, body: { content: { 'application/json': { schema } } } },
       responses: {
@@ -138,7 +145,7 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
         404: problem('Not found'),
         409: problem('A unique value is taken, or a concurrent change'),
         412: problem('If-Match names an old version'),
-        ...errors,
+        ...errorsOf('update'),
       },
     })
   }
@@ -146,7 +153,7 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     method: 'delete',
     path: `${base}/{id}`,
     tags,
-    security,
+    ...rule('delete'),
     summary: `Delete a ${model.name}`,
     request: { params: id },
     responses: {
@@ -154,7 +161,46 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
       404: problem('Not found'),
       409: problem('Related records restrict the delete'),
       412: problem('If-Match names an old version'),
-      ...errors,
+      ...errorsOf('delete'),
     },
   })
+}
+
+/** The words for a rule in an operation's description. */
+function ruleInWords(subject: Model | AccessSubject, op: AccessOperation): string {
+  const rule = ruleOf(subject, op)
+  if (rule === 'public') return 'public: no sign-in needed'
+  if (rule === 'signedIn') return 'any signed-in user'
+  if (rule === 'owner') return `the owner (\`${subject.ownerField}\`) of each record; admins all`
+  if (typeof rule === 'function') return "signed-in users the application's own rule accepts; admins all"
+  return rule.role === 'admin' ? 'admins only' : `users with the "${rule.role}" role, and admins`
+}
+
+/**
+ * The OpenAPI face of an operation's access rule: a bearer security requirement unless the rule
+ * is public (a public operation has no `security`), and the rule in its description.
+ */
+export function accessSpec(
+  subject: Model | AccessSubject,
+  op: AccessOperation,
+): { security?: Record<string, string[]>[]; description: string } {
+  const description = `Access (${op} rule): ${ruleInWords(subject, op)}.`
+  return isPublic(subject, op) ? { description } : { security: [{ bearer: [] }], description }
+}
+
+/** The 401 and 403 answers an operation's rule can give (none for a public one; delete may be refused for its cascade). */
+export function accessErrors(
+  subject: Model | AccessSubject,
+  op: AccessOperation,
+  cascades = true,
+): Record<number, ReturnType<typeof problem>> {
+  const rule = ruleOf(subject, op)
+  const out: Record<number, ReturnType<typeof problem>> = {}
+  if (rule !== 'public') out[401] = problem('Sign in first (http.unauthorized)')
+  if (rule !== 'public' && rule !== 'signedIn') out[403] = problem('Signed in, but the access rule refuses it (http.forbidden)')
+  if (op === 'delete' && cascades)
+    out[403] = problem(
+      'The access rule refuses it (http.forbidden), or a cascade would delete records you may not (access.cascadeForbidden)',
+    )
+  return out
 }

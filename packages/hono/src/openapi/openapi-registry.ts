@@ -17,6 +17,7 @@ export interface PathSpec {
   path: string
   tags?: string[]
   summary?: string
+  description?: string
   security?: Record<string, string[]>[] | undefined
   request?: { query?: z.ZodObject; params?: z.ZodObject; body?: { content: Content } }
   responses: Record<number, Response | undefined>
@@ -104,6 +105,7 @@ export class OpenApiRegistry {
       ;(paths[op.path] as Record<string, unknown>)[op.method] = {
         ...(op.tags ? { tags: op.tags } : {}),
         ...(op.summary ? { summary: op.summary } : {}),
+        ...(op.description ? { description: op.description } : {}),
         ...(op.security ? { security: op.security } : {}),
         ...(params.length ? { parameters: params } : {}),
         ...(request.body ? { requestBody: { required: true, content: content(request.body.content, 'input') } } : {}),

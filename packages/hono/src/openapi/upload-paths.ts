@@ -1,4 +1,6 @@
 import * as z from 'zod'
+import type { AccessSubject } from '../crud/access.js'
+import { accessErrors, accessSpec } from './model-paths.js'
 import { named, type OpenApiRegistry } from './openapi-registry.js'
 import { ProblemSchema } from './schemas.js'
 
@@ -16,17 +18,16 @@ const FileSchema = named(
   'UploadedFile',
 )
 
-/** Documents the upload routes of {@link uploadRoutes}. */
-export function registerUploadPaths(reg: OpenApiRegistry, prefix: string): void {
+/** Documents the upload routes of {@link uploadRoutes}, each with the security of its access rule. */
+export function registerUploadPaths(reg: OpenApiRegistry, prefix: string, access: AccessSubject): void {
   const tags = ['Uploads']
-  const security = [{ bearer: [] }]
   const file = { description: 'The file record', content: { 'application/json': { schema: FileSchema } } }
   const id = z.object({ id: z.uuid() })
   reg.registerPath({
     method: 'post',
     path: `${prefix}/uploads/presign`,
     tags,
-    security,
+    ...accessSpec(access, 'create'),
     summary: 'Presign a PUT (S3 only)',
     request: {
       body: {
@@ -36,6 +37,7 @@ export function registerUploadPaths(reg: OpenApiRegistry, prefix: string): void 
       },
     },
     responses: {
+      ...accessErrors(access, 'create'),
       200: { description: 'URL, headers and key' },
       422: problem('Type, size or name refused'),
       501: problem('This store cannot presign: use PUT /uploads/files/{filename}'),
@@ -45,45 +47,66 @@ export function registerUploadPaths(reg: OpenApiRegistry, prefix: string): void 
     method: 'post',
     path: `${prefix}/uploads/confirm`,
     tags,
-    security,
+    ...accessSpec(access, 'create'),
     summary: 'Record an uploaded object',
     request: { body: { content: { 'application/json': { schema: z.object({ key: z.string() }) } } } },
-    responses: { 201: file, 404: problem('Nothing uploaded at that key') },
+    responses: {
+      ...accessErrors(access, 'create'),
+      201: file,
+      404: problem('Nothing uploaded at that key'),
+    },
   })
   reg.registerPath({
     method: 'put',
     path: `${prefix}/uploads/files/{filename}`,
     tags,
-    security,
+    ...accessSpec(access, 'create'),
     summary: 'Upload a file in the request body (checked type and size)',
     request: { params: z.object({ filename: z.string() }) },
-    responses: { 201: file, 422: problem('Type or size refused') },
+    responses: {
+      ...accessErrors(access, 'create'),
+      201: file,
+      422: problem('Type or size refused'),
+    },
   })
   reg.registerPath({
     method: 'get',
     path: `${prefix}/uploads/{id}`,
     tags,
-    security,
+    ...accessSpec(access, 'get'),
     summary: 'A file record (yours, or any for admins)',
     request: { params: id },
-    responses: { 200: file, 404: problem('Not found') },
+    responses: {
+      ...accessErrors(access, 'get'),
+      200: file,
+      404: problem('Not found'),
+    },
   })
   reg.registerPath({
     method: 'get',
     path: `${prefix}/uploads/{id}/download`,
     tags,
-    security,
+    ...accessSpec(access, 'get'),
     summary: 'Download: a redirect to a presigned GET, or the bytes',
     request: { params: id },
-    responses: { 200: { description: 'The bytes' }, 302: { description: 'Presigned URL' }, 404: problem('Not found') },
+    responses: {
+      ...accessErrors(access, 'get'),
+      200: { description: 'The bytes' },
+      302: { description: 'Presigned URL' },
+      404: problem('Not found'),
+    },
   })
   reg.registerPath({
     method: 'delete',
     path: `${prefix}/uploads/{id}`,
     tags,
-    security,
+    ...accessSpec(access, 'delete'),
     summary: 'Delete a file',
     request: { params: id },
-    responses: { 204: { description: 'Deleted' }, 404: problem('Not found') },
+    responses: {
+      ...accessErrors(access, 'delete', false),
+      204: { description: 'Deleted' },
+      404: problem('Not found'),
+    },
   })
 }

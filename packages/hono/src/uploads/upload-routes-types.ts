@@ -14,7 +14,9 @@ type Bytes = { input: Id; output: undefined; outputFormat: 'body'; status: 200 }
 /** The route types of {@link uploadRoutes}, relative to where they are mounted (`/uploads`). */
 export type UploadRoutesSchema = {
   '/presign': {
-    $post: JsonEndpoint<{ json: Presign }, PresignedUpload, 200> | ProblemEndpoint<{ json: Presign }, 401 | 413 | 415 | 422 | 501 | 503>
+    $post:
+      | JsonEndpoint<{ json: Presign }, PresignedUpload, 200>
+      | ProblemEndpoint<{ json: Presign }, 401 | 403 | 413 | 415 | 422 | 501 | 503>
   }
   '/confirm': {
     $post:
@@ -24,13 +26,13 @@ export type UploadRoutesSchema = {
   '/files/:filename': {
     $put:
       | JsonEndpoint<{ param: { filename: string } }, UploadedFile, 201>
-      | ProblemEndpoint<{ param: { filename: string } }, 401 | 413 | 415 | 422 | 503>
+      | ProblemEndpoint<{ param: { filename: string } }, 401 | 403 | 413 | 415 | 422 | 503>
   }
   '/:id': {
-    $get: JsonEndpoint<Id, UploadedFile, 200> | ProblemEndpoint<Id, 401 | 404 | 503>
-    $delete: { input: Id; output: null; outputFormat: 'body'; status: 204 } | ProblemEndpoint<Id, 401 | 404 | 503>
+    $get: JsonEndpoint<Id, UploadedFile, 200> | ProblemEndpoint<Id, 401 | 403 | 404 | 503>
+    $delete: { input: Id; output: null; outputFormat: 'body'; status: 204 } | ProblemEndpoint<Id, 401 | 403 | 404 | 503>
   }
-  '/:id/download': { $get: Redirect | Bytes | ProblemEndpoint<Id, 401 | 404 | 503> }
+  '/:id/download': { $get: Redirect | Bytes | ProblemEndpoint<Id, 401 | 403 | 404 | 503> }
 }
 
 /** The Hono app {@link uploadRoutes} returns. */
