@@ -62,6 +62,13 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   defaultLimit?: number
   /** Most records per bulk request (default 100). */
   maxBulk?: number
+  /**
+   * Largest request body the API reads, in bytes (default 1 MiB, `DEFAULT_MAX_BODY_SIZE`): JSON,
+   * forms, logins alike. Larger bodies get 413 `http.payloadTooLarge`, at once when `Content-Length`
+   * says so and otherwise as soon as the limit is passed while the body streams in (never buffered
+   * whole). Uploads through `PUT /uploads/files/{name}` have their own limit, the upload config's `maxFileSize`.
+   */
+  maxBodySize?: number
   /** Called with every error answered as a 5xx, for logging. */
   onServerError?: (error: unknown) => void
 }

@@ -1,5 +1,5 @@
 import { RateLimiter } from '@s3verless/auth'
-import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
+import { isModel, loadSettings, type Model, type S3verlessSettings, SettingsError } from '@s3verless/core'
 import { PresignedUploadService } from '@s3verless/storage'
 import { Hono } from 'hono'
 import { authRoutes } from '../auth/auth-routes.js'
@@ -18,6 +18,7 @@ import { registerUploadPaths } from '../openapi/upload-paths.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
 import type { S3verlessSchema } from './app-schema.js'
+import { bodyLimit, DEFAULT_MAX_BODY_SIZE } from './body-limit.js'
 import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
@@ -106,6 +107,15 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     const registry = new OpenApiRegistry()
     app.onError(errorHandler({ ...(o.onServerError ? { onServerError: (e) => o.onServerError?.(e) } : {}) }))
     app.notFound(notFoundHandler)
+    // Every body the API reads is limited while it streams in; the upload PUT enforces its own limit (maxFileSize).
+    const uploadPut = /\/uploads\/files\/[^/]*$/
+    app.use(
+      '*',
+      bodyLimit({
+        maxBodySize: checkedSize('maxBodySize', o.maxBodySize ?? DEFAULT_MAX_BODY_SIZE),
+        skip: (c) => Boolean(o.uploads) && c.req.method === 'PUT' && uploadPut.test(c.req.path),
+      }),
+    )
     const served = models.filter((m) => m.enableApi)
     const adminEnabled = o.enableAdmin !== false && auth !== undefined
     const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
@@ -160,6 +170,12 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     })
     return app as unknown as S3verlessApp<Ms>
   }
+}
+
+/** A positive whole number of bytes, or a settings error naming the option. */
+function checkedSize(name: string, value: number): number {
+  if (Number.isSafeInteger(value) && value > 0) return value
+  throw new SettingsError(`S3verless: ${name} must be a positive whole number of bytes, got ${value}`, { details: { variables: [name] } })
 }
 
 /**
