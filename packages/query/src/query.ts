@@ -128,7 +128,11 @@ class QueryBuilder<T extends { id: string }, Out = T> {
     return cursor === undefined ? this : this.with({ after: cursor })
   }
 
-  /** Refuses a full scan that would read more than `n` records (`0` refuses every scan) with `query.tooExpensive`. */
+  /**
+   * Refuses a full scan that would read more than `n` records (`0` refuses every scan), and an id
+   * list (`id__in`) of more than `n` ids (each is a GET; one id is always allowed), with
+   * `query.tooExpensive`, before any request.
+   */
   maxScan(n: number): QueryBuilder<T, Out> {
     checkCount('maxScan', n, 0)
     return this.with({ maxScan: n })

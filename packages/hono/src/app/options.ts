@@ -54,8 +54,16 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   uploads?: UploadConfigInput | PresignedUploadService | false
   /** Where the app will be mounted in a larger Hono app (e.g. `'/api'`), for the OpenAPI paths and links (default `''`). */
   mountPath?: string
-  /** List and search never read past this many records in a full scan (default 1000). */
+  /**
+   * List and search never read past this many records in a full scan, nor look up more ids than
+   * this in one `id__in` (default 1000); past it, 400 `query.tooExpensive` before any read.
+   */
   maxScan?: number
+  /**
+   * Most values one list operand of a filter may have (`id__in`, `category__in`, `price__nin`…, in
+   * the query string or a search body), default 100; more is a 422 naming the parameter and the cap.
+   */
+  maxListValues?: number
   /** Largest page size (default 100). */
   maxLimit?: number
   /** Page size when none is asked (default 20). */

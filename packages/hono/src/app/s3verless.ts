@@ -102,6 +102,7 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       maxLimit: o.maxLimit ?? 100,
       defaultLimit: o.defaultLimit ?? 20,
       maxBulk: o.maxBulk ?? 100,
+      maxListValues: o.maxListValues ?? 100,
     }
     const app = new Hono<S3verlessEnv>()
     const registry = new OpenApiRegistry()
