@@ -17,6 +17,7 @@ describe('the shop demo', () => {
       store: memoryStore(),
       setupToken: 'one-time',
       passwordHasher: pbkdf2Hasher({ iterations: 1000 }),
+      clientAddress: () => '192.0.2.1',
     })
     const index = (await (await app.request('/')).json()) as { models: { path: string }[] }
     expect(index.models.map((m) => m.path)).toEqual(['/products', '/reviews'])

@@ -21,6 +21,7 @@ async function rgwApp() {
     models: [Note],
     auth: auth as never,
     rateLimiter: new RateLimiter(),
+    clientAddress: () => '192.0.2.1',
     uploads: { allowedContentTypes: ['image/png', 'text/plain'], maxFileSize: 1024 },
   }).createApp()
   const login = async (username: string) => {

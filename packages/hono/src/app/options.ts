@@ -41,8 +41,23 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   passwordHasher?: PasswordHasher
   /** Rate limits of login, register and refresh (default `new RateLimiter()`; `false` for none). */
   rateLimiter?: RateLimiter | false
-  /** The connecting client's address for rate limits (default: Node's socket address, when served by @hono/node-server). */
+  /**
+   * The connecting client's address, for rate limits and sessions. Default: the runtime's own
+   * connection info, the socket of `@hono/node-server` or the event of `hono/aws-lambda`
+   * (`nodeClientAddress`, `lambdaClientAddress`). On Cloudflare Workers pass
+   * `cloudflareClientAddress` (the `cf-connecting-ip` header, trustworthy only there). With rate
+   * limits on, a request whose address cannot be found is refused (500 `settings.invalid`), and
+   * `createApp()` throws on a runtime without connection info when none is given: clients never
+   * silently share one counter.
+   */
   clientAddress?: ClientAddressOf
+  /**
+   * Proxies in front of the app (addresses or CIDR networks, IPv4 or IPv6: `['10.0.0.0/8']`). Only
+   * from these peers is `X-Forwarded-For` read: the client is its right-most hop that is not a
+   * trusted proxy. Default none: the header is ignored.
+   * @throws AuthError `auth.invalidOptions` (from `createApp()`) naming a malformed entry.
+   */
+  trustedProxies?: readonly string[]
   /** The one-time token that allows making the first admin (`POST /auth/setup`, `/admin/setup`); none by default. */
   setupToken?: string
   /** Docs page assets (swagger-ui); on Node use `nodeDocsAssets()` from `@s3verless/hono/node`. Without them `/docs` explains how to add them. */

@@ -4,7 +4,7 @@ import { PresignedUploadService } from '@s3verless/storage'
 import { Hono } from 'hono'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
-import { defaultClientAddress } from '../auth/client-address.js'
+import { behindTrustedProxies, defaultClientAddress, requireClientAddress, runtimeHasConnectionInfo } from '../auth/client-address.js'
 import { needsAuth } from '../crud/access.js'
 import type { CrudContext } from '../crud/crud-context.js'
 import { modelRoutes } from '../crud/model-routes.js'
@@ -120,7 +120,17 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     const served = models.filter((m) => m.enableApi)
     const adminEnabled = o.enableAdmin !== false && auth !== undefined
     const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
-    const clientAddress = o.clientAddress ?? defaultClientAddress
+    const peer = o.clientAddress ?? defaultClientAddress
+    const address = o.trustedProxies?.length ? behindTrustedProxies(peer, o.trustedProxies) : peer
+    if (rateLimiter && auth && !o.clientAddress && !runtimeHasConnectionInfo()) {
+      throw new SettingsError(
+        'S3verless: rate limiting needs each client address, and this runtime has no connection info the app can read: ' +
+          'pass clientAddress (cloudflareClientAddress on Cloudflare Workers), or rateLimiter: false',
+        { details: { variables: ['clientAddress'] } },
+      )
+    }
+    // With rate limits on, a request without an address is refused, never counted in one shared bucket.
+    const clientAddress = rateLimiter ? requireClientAddress(address) : address
 
     app.get('/', (c) => c.json(apiIndex(meta, prefix, served, { admin: adminEnabled, auth: auth !== undefined })))
     app.route('/', healthRoute(database.store, { prefix: database.basePath }))
