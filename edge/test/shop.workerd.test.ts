@@ -38,6 +38,8 @@ describe.skipIf(!server)('the shop worker, bundled by wrangler, served by worker
   const call = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
     const headers = new Headers(init.headers)
     if (init.token) headers.set('authorization', `Bearer ${init.token}`)
+    // What Cloudflare's edge adds to every request (the worker trusts it: TRUST_CF_CONNECTING_IP).
+    if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', '203.0.113.7')
     if (init.json !== undefined) headers.set('content-type', 'application/json')
     const res = await fetch(`${worker.url}${path}`, {
       ...init,
@@ -67,6 +69,7 @@ describe.skipIf(!server)('the shop worker, bundled by wrangler, served by worker
       S3_PROVIDER: server.provider,
       SECRET_KEY: 'shop-worker-test-secret-of-32-characters!',
       SETUP_TOKEN: 'one-time-setup-token',
+      TRUST_CF_CONNECTING_IP: 'true',
     })
   }, 240_000)
 

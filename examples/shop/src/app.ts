@@ -1,7 +1,14 @@
 import type { PasswordHasher } from '@s3verless/auth'
 import type { ObjectStore, S3ClientManager, S3verlessSettings } from '@s3verless/core'
-import { type DocsAssets, S3verless } from '@s3verless/hono'
+import { type ClientAddressOf, type DocsAssets, S3verless } from '@s3verless/hono'
 import { models } from './models.js'
+
+/** `TRUSTED_PROXIES` (comma-separated addresses or CIDR networks) as a list. */
+export const trustedProxiesFrom = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
 
 /** What the shop needs from its runtime. */
 export interface ShopOptions {
@@ -12,6 +19,10 @@ export interface ShopOptions {
   docsAssets?: DocsAssets
   /** Password hashing (default bcrypt; edge runtimes pass `pbkdf2Hasher()`). */
   passwordHasher?: PasswordHasher
+  /** Where the client's address comes from (default: the Node socket or the Lambda event; Workers pass `cloudflareClientAddress`). */
+  clientAddress?: ClientAddressOf
+  /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDRs; the `TRUSTED_PROXIES` variable of the entries). */
+  trustedProxies?: readonly string[]
 }
 
 /**
@@ -33,6 +44,8 @@ export function createShop(options: ShopOptions) {
     ...(options.setupToken ? { setupToken: options.setupToken } : {}),
     ...(options.docsAssets ? { docsAssets: options.docsAssets } : {}),
     ...(options.passwordHasher ? { passwordHasher: options.passwordHasher } : {}),
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
+    ...(options.trustedProxies?.length ? { trustedProxies: options.trustedProxies } : {}),
   })
   return { builder, app: builder.createApp(), auth: builder.appData.auth }
 }

@@ -5,14 +5,16 @@ import { randomBytes } from 'node:crypto'
 import { serve } from '@hono/node-server'
 import { setupDone } from '@s3verless/hono'
 import { nodeDocsAssets } from '@s3verless/hono/node'
-import { createShop } from './app.js'
+import { createShop, trustedProxiesFrom } from './app.js'
 import { nodeRuntime } from './node-setup.js'
 
 const port = Number(process.env.PORT ?? 3000)
 const hostname = process.env.HOST ?? '127.0.0.1'
 const { settings, store, where } = nodeRuntime()
 const setupToken = randomBytes(18).toString('base64url')
-const { app, auth } = createShop({ settings, store, setupToken, docsAssets: nodeDocsAssets() })
+// Client addresses come from the socket; behind a reverse proxy, list it in TRUSTED_PROXIES (e.g. 127.0.0.1,10.0.0.0/8).
+const trustedProxies = trustedProxiesFrom(process.env.TRUSTED_PROXIES)
+const { app, auth } = createShop({ settings, store, setupToken, docsAssets: nodeDocsAssets(), trustedProxies })
 
 const server = serve({ fetch: app.fetch, hostname, port }, async (info) => {
   const base = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`

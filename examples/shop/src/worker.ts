@@ -4,7 +4,8 @@
 // same names as the Node environment variables (see wrangler.toml beside this folder).
 import { pbkdf2Hasher } from '@s3verless/auth'
 import { loadSettings, S3ClientManager } from '@s3verless/core'
-import { createShop } from './app.js'
+import { cloudflareClientAddress } from '@s3verless/hono'
+import { createShop, trustedProxiesFrom } from './app.js'
 
 /** The bindings the worker reads (vars and secrets): every setting `loadSettings` knows. */
 export interface ShopEnv {
@@ -18,6 +19,13 @@ export interface ShopEnv {
   S3_PROVIDER?: string
   S3_BASE_PATH?: string
   SETUP_TOKEN?: string
+  /**
+   * `"true"` on Cloudflare: count clients by the `cf-connecting-ip` header its edge sets. Leave it
+   * unset on other runtimes (anyone could send that header there) and give TRUSTED_PROXIES instead.
+   */
+  TRUST_CF_CONNECTING_IP?: string
+  /** Proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDRs). */
+  TRUSTED_PROXIES?: string
 }
 
 let shop: ReturnType<typeof createShop> | undefined
@@ -30,6 +38,10 @@ export default {
         settings,
         store: new S3ClientManager(settings),
         passwordHasher: pbkdf2Hasher({ iterations: 100_000 }),
+        // No socket here: without a trusted source of client addresses the app refuses to start
+        // (settings.invalid) rather than count every client in one rate-limit bucket.
+        ...(env.TRUST_CF_CONNECTING_IP === 'true' ? { clientAddress: cloudflareClientAddress } : {}),
+        trustedProxies: trustedProxiesFrom(env.TRUSTED_PROXIES),
         ...(env.SETUP_TOKEN ? { setupToken: env.SETUP_TOKEN } : {}),
       })
     }

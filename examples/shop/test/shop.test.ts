@@ -17,6 +17,7 @@ function shop() {
     store: memoryStore(),
     setupToken: 'one-time',
     passwordHasher: pbkdf2Hasher({ iterations: 1000 }),
+    clientAddress: () => '192.0.2.1',
   })
 }
 type App = ReturnType<typeof shop>['app']

@@ -19,6 +19,7 @@ export {
 export type { Pbkdf2Digest, Pbkdf2HasherOptions } from './password/pbkdf2-hasher.js'
 export { PBKDF2_MAX_PASSWORD_BYTES, pbkdf2Hasher } from './password/pbkdf2-hasher.js'
 export type { ClientAddressOptions, RateLimitRequest } from './rate-limit/client-address.js'
+export { ClientAddressResolver } from './rate-limit/client-address.js'
 export type { RateLimitEndpoint } from './rate-limit/rate-limit.js'
 export { DEFAULT_RATE_LIMITS, RateLimit } from './rate-limit/rate-limit.js'
 export type { MemoryRateLimitStore, MemoryRateLimitStoreOptions, RateLimitStore } from './rate-limit/rate-limit-store.js'

@@ -65,7 +65,11 @@ export const ERROR_CODES = {
     meaning: 'A paging or builder argument is out of range (limit, offset, page, pageSize, maxScan), in a repository or a query.',
   },
   'query.invalidCursor': { status: 400, meaning: 'A cursor is malformed or belongs to another query.' },
-  'query.tooExpensive': { status: 400, meaning: 'The plan would read more records than `maxScan` allows (`details.plan`).' },
+  'query.tooExpensive': {
+    status: 400,
+    meaning:
+      'The plan would read more records than `maxScan` allows (`details.plan`), or an id list looks up more ids (`details.lookups`).',
+  },
   'query.noResults': { status: 404, meaning: '`get()` found no record.' },
   'query.multipleResults': { status: 409, meaning: '`get()` found more than one record.' },
   'query.unknownRelation': { status: 400, meaning: '`prefetchRelated` names a relation the model does not have.' },
@@ -104,6 +108,10 @@ export const ERROR_CODES = {
   },
   'storage.expired': { status: 410, meaning: 'The upload is older than the confirmation window; it will be removed by the cleanup.' },
   'storage.forbidden': { status: 403, meaning: 'The upload was bound to, or confirmed by, another user.' },
+  'storage.deleted': {
+    status: 410,
+    meaning: 'The upload was deleted; its key stays closed, so a replayed upload URL cannot bring the file back.',
+  },
   'storage.presignUnsupported': {
     status: 501,
     meaning: 'Presigned URLs need S3 (an S3Client or S3ClientManager); the memory and file-system stores cannot sign them.',

@@ -11,6 +11,13 @@ export { authRoutes } from './auth/auth-routes.js'
 export type { AuthRoutes, AuthRoutesSchema, TokensJson } from './auth/auth-routes-types.js'
 export { bearerUser, requireAuth, requireRole } from './auth/bearer.js'
 export type { ClientAddressOf } from './auth/client-address.js'
+export {
+  behindTrustedProxies,
+  cloudflareClientAddress,
+  defaultClientAddress,
+  lambdaClientAddress,
+  nodeClientAddress,
+} from './auth/client-address.js'
 export type { ModelAccess } from './crud/access.js'
 export type { CrudContext, ModelRoutesOptions } from './crud/crud-context.js'
 export { CRUD_DEFAULTS } from './crud/crud-context.js'

@@ -31,7 +31,14 @@ function clockedApp(options: { auth?: Partial<S3AuthServiceOptions>; limits?: Re
   const database = createDatabase({ store: memoryStore(), models: [Product, Note, Voucher, User] })
   const auth = new S3AuthService({ database, settings, hasher: pbkdf2Hasher({ iterations: 1000 }), now: clock.now, ...options.auth })
   const rateLimiter = new RateLimiter({ now: () => at, ...(options.limits ? { limits: options.limits } : {}) })
-  const app = new S3verless({ settings, database, models: [Product, Note, Voucher], auth: auth as never, rateLimiter }).createApp()
+  const app = new S3verless({
+    settings,
+    database,
+    models: [Product, Note, Voucher],
+    auth: auth as never,
+    rateLimiter,
+    clientAddress: () => '192.0.2.1',
+  }).createApp()
   const loginAs = async (username: string, password = PASSWORD) => {
     const res = await app.request('/auth/login', json('POST', { username, password }))
     expect(res.status).toBe(200)

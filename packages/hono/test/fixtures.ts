@@ -39,6 +39,8 @@ export async function makeApp(overrides: Partial<S3verlessOptions> = {}) {
     models: [Product, Note, Secret],
     auth: auth as never,
     rateLimiter: new RateLimiter(),
+    // In-process requests have no socket: one client address for the tests that do not set their own.
+    clientAddress: () => '192.0.2.1',
     setupToken: 'setup-token-123',
     ...overrides,
   })

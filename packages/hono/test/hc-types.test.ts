@@ -21,6 +21,7 @@ const app = new S3verless({
   store: memoryStore(),
   settings: createSettings({ secretKey: 'a-random-string-of-at-least-32-characters' }),
   maxScan: 1000,
+  clientAddress: () => '192.0.2.1',
 }).createApp()
 const client = hc<typeof app>('http://local', { fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input, init) })
 

@@ -9,7 +9,7 @@ const server = s3TestServer()
 if (!server) console.warn(`\n!!! SKIPPED: the HTTP upload routes against a real S3 server: ${S3_SKIP_REASON}\n`)
 
 async function rgwApp() {
-  const { manager, store } = await createTestBucket(server!)
+  const { manager, store, bucket } = await createTestBucket(server!)
   const settings = createSettings({ secretKey: SECRET_KEY })
   const database = createDatabase({ store, models: [Note, User] })
   const auth = new S3AuthService({ database, settings, hasher: pbkdf2Hasher({ iterations: 1000 }) })
@@ -21,6 +21,7 @@ async function rgwApp() {
     models: [Note],
     auth: auth as never,
     rateLimiter: new RateLimiter(),
+    clientAddress: () => '192.0.2.1',
     uploads: { allowedContentTypes: ['image/png', 'text/plain'], maxFileSize: 1024 },
   }).createApp()
   const login = async (username: string) => {
@@ -28,7 +29,17 @@ async function rgwApp() {
     const res = await app.request('/auth/login', json('POST', { username, password: PASSWORD }))
     return { authorization: `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`, id: user.id }
   }
-  return { app, login }
+  return { app, login, bucket }
+}
+
+/** Presigns an upload of `body` as text through the app. */
+async function presign(app: Awaited<ReturnType<typeof rgwApp>>['app'], who: { authorization: string }, body: string) {
+  const res = await app.request(
+    '/uploads/presign',
+    json('POST', { filename: 'page.txt', contentType: 'text/plain', size: body.length }, { authorization: who.authorization }),
+  )
+  expect(res.status).toBe(200)
+  return (await res.json()) as { url: string; key: string; method: string; headers: Record<string, string> }
 }
 
 describe.skipIf(!server)(`upload routes on a real S3 server (${server?.endpoint ?? 'none'})`, () => {
@@ -66,6 +77,51 @@ describe.skipIf(!server)(`upload routes on a real S3 server (${server?.endpoint 
     expect((await app.request(`/uploads/${file.id}`, { method: 'DELETE', headers: { authorization: alice.authorization } })).status).toBe(
       204,
     )
-    expect((await fetch(download.headers.get('location') as string)).status).toBe(404)
+    // The old download link now finds the deleted-upload marker, not the file.
+    expect(await (await fetch(download.headers.get('location') as string)).text()).not.toBe(body)
+  })
+
+  it('every upload URL pins a private ACL: asking for public-read breaks the signature, and anonymous GETs are denied', async () => {
+    const { app, login, bucket } = await rgwApp()
+    const alice = await login('alice')
+    const body = '<svg onload="alert(1)"/>'
+    const upload = await presign(app, alice, body)
+    expect(upload.headers['x-amz-acl']).toBe('private')
+    const publicRead = await fetch(upload.url, { method: 'PUT', headers: { ...upload.headers, 'x-amz-acl': 'public-read' }, body })
+    expect(publicRead.status).toBe(403)
+    const withoutAcl = { ...upload.headers }
+    delete withoutAcl['x-amz-acl']
+    expect(
+      (
+        await fetch(upload.url, {
+          method: 'PUT',
+          headers: { ...withoutAcl, 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' },
+          body,
+        })
+      ).status,
+    ).toBe(403)
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body })).status).toBe(200)
+    const anonymous = await fetch(`${server!.endpoint}/${bucket}/${upload.key}`)
+    expect(anonymous.status).toBe(403)
+    expect(await anonymous.text()).not.toContain('onload')
+  })
+
+  it('a deleted upload stays deleted: the replayed URL is refused (412) and confirming its key again is 410', async () => {
+    const { app, login } = await rgwApp()
+    const alice = await login('alice')
+    const body = 'first version'
+    const upload = await presign(app, alice, body)
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body })).status).toBe(200)
+    const confirm = () => app.request('/uploads/confirm', json('POST', { key: upload.key }, { authorization: alice.authorization }))
+    const confirmed = await confirm()
+    expect(confirmed.status).toBe(201)
+    const { id } = (await confirmed.json()) as { id: string }
+    expect((await app.request(`/uploads/${id}`, { method: 'DELETE', headers: { authorization: alice.authorization } })).status).toBe(204)
+    const replay = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body })
+    expect(replay.status).toBe(412)
+    const again = await confirm()
+    expect(again.status).toBe(410)
+    expect(((await again.json()) as { code: string }).code).toBe('storage.deleted')
+    expect((await app.request(`/uploads/${id}`, { headers: { authorization: alice.authorization } })).status).toBe(404)
   })
 })

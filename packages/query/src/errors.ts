@@ -1,14 +1,19 @@
 import { S3verlessError } from '@s3verless/core'
 
-/** A full scan would read more records than `maxScan` allows. */
+/**
+ * A full scan would read more records than `maxScan` allows, or an id list (`id__in`) names more ids
+ * than it (`details.lookups`): each id is a GET, counted against the same budget.
+ */
 export class QueryTooExpensiveError extends S3verlessError {
   override readonly name: string = 'QueryTooExpensiveError'
-  constructor(model: string, maxScan: number, reason: string) {
+  constructor(model: string, maxScan: number, reason: string, lookups?: number) {
     super(
       'query.tooExpensive',
-      `Query on ${model} needs a full scan${reason ? ` ${reason}` : ''}, over its maxScan budget of ${maxScan} records; filter on an indexed field or raise maxScan`,
+      lookups === undefined
+        ? `Query on ${model} needs a full scan${reason ? ` ${reason}` : ''}, over its maxScan budget of ${maxScan} records; filter on an indexed field or raise maxScan`
+        : `Query on ${model} looks up ${lookups} ids (one GET each), over its maxScan budget of ${maxScan} records; ask for fewer ids or raise maxScan`,
       {
-        details: { model, maxScan },
+        details: { model, maxScan, ...(lookups === undefined ? {} : { lookups }) },
       },
     )
   }

@@ -84,9 +84,14 @@ export function compareRecords(order: OrderBy): (a: Record<string, unknown>, b: 
  * is met when the path already yields the requested order. A batch never splits a tie group of
  * truncated values, and on ordered paths each batch is sorted, so such groups come out in value order.
  * Each record is returned once, even when two index entries lead to it.
- * @throws QueryTooExpensiveError when a scan would read more than `maxScan` records.
+ * An id list counts against `maxScan` too: a lookup of more ids than the budget (one id is always
+ * allowed) is refused before any request.
+ * @throws QueryTooExpensiveError when a scan would read more than `maxScan` records, or an id list names more ids.
  */
 export async function execute(core: RepoCore, plan: Plan, options: ExecuteOptions = {}): Promise<Execution> {
+  if (plan.path.kind === 'ids' && options.maxScan !== undefined && plan.path.ids.length > Math.max(options.maxScan, 1)) {
+    throw new QueryTooExpensiveError(plan.model, options.maxScan, '', plan.path.ids.length)
+  }
   const earlyStop = options.want !== undefined && plan.ordered
   const want = options.want ?? Number.POSITIVE_INFINITY
   const found: Match[] = []

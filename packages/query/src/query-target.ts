@@ -12,7 +12,10 @@ import type { ModelShape } from './plan-types.js'
 
 /** Defaults for the queries of a repository. */
 export interface QueryOptions {
-  /** Refuse a full scan that would read more than this many records (default: no limit; 0 refuses every scan). */
+  /**
+   * Refuse a full scan that would read more than this many records, and an `id__in` of more ids than
+   * this (default: no limit; 0 refuses every scan, one id is always allowed).
+   */
   maxScan?: number
   /**
    * Cache query results through the database's cache backend (see `createDatabase({ cache })` and

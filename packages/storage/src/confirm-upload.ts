@@ -6,6 +6,7 @@ import { checkUploader, decodeMetadata } from './metadata.js'
 import type { UploadContext } from './service-options.js'
 import { parseUploadKey, safeFilename, type UploadKeyParts } from './upload-key.js'
 import type { UploadClient } from './upload-target.js'
+import { removeRecord } from './upload-tombstone.js'
 import type { UploadedFile } from './uploaded-file.js'
 import { contentTypeAllowed, formatBytes } from './validate-upload.js'
 
@@ -70,6 +71,12 @@ function checkExisting(key: string, record: UploadedFile, uploadedBy: string | n
   return record
 }
 
+/** The upload was deleted: its key stays closed (a replayed upload URL cannot bring the file back). */
+const deleted = (key: string) =>
+  new StorageError('storage.deleted', `Upload ${JSON.stringify(key)} was deleted; its key cannot be confirmed again`, {
+    details: { key },
+  })
+
 const forbidden = (key: string, why: string) =>
   new StorageError('storage.forbidden', `Upload ${JSON.stringify(key)} not confirmed: ${why}`, { details: { key } })
 
@@ -83,8 +90,10 @@ export async function confirmUpload(
   if (uploadedBy !== undefined) checkUploader(uploadedBy)
   const { id } = requireUploadKey(context, key)
   const files = context.files(client)
-  const [head, existing] = await Promise.all([headObject(context.target(client), key), files.get(id)])
+  const target = context.target(client)
+  const [head, existing] = await Promise.all([headObject(target, key), files.get(id)])
   if (!head) return null
+  if (head.deleted) throw deleted(key)
   if (existing) return checkExisting(key, existing, uploadedBy)
 
   const stored = decodeMetadata(head.metadata)
@@ -92,8 +101,9 @@ export async function confirmUpload(
     throw forbidden(key, 'the upload URL was made for another user')
   }
   const contentType = checkObject(context, key, head)
+  let record: UploadedFile
   try {
-    return await files.create({
+    record = await files.create({
       id,
       s3Key: key,
       filename: safeFilename(stored.filename ?? key.slice(key.lastIndexOf('/') + 1)),
@@ -110,4 +120,12 @@ export async function confirmUpload(
     if (!raced) throw error
     return checkExisting(key, raced, uploadedBy)
   }
+  // Write, then look again: a delete that started meanwhile has put its marker down by now (then
+  // this record is taken back), or it reads the record after this and deletes it.
+  const after = await headObject(target, key)
+  if (!after || after.deleted || after.etag !== head.etag) {
+    await removeRecord(files, id, key)
+    throw deleted(key)
+  }
+  return record
 }

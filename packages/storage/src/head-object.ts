@@ -1,6 +1,7 @@
 import { isS3verlessError, S3NetworkError, S3ResponseError, withRetry } from '@s3verless/core'
 import { translateS3Error } from '@s3verless/core/internal'
 import type { UploadTarget } from './upload-target.js'
+import { isTombstone } from './upload-tombstone.js'
 
 /** What a HEAD tells about an object. */
 export interface ObjectHead {
@@ -13,6 +14,8 @@ export interface ObjectHead {
   readonly serverTime: Date
   /** User metadata, names lower-case without `x-amz-meta-`. */
   readonly metadata: Readonly<Record<string, string>>
+  /** The object is the marker a deleted upload leaves (see `putTombstone`), not a file. */
+  readonly deleted: boolean
 }
 
 /**
@@ -32,6 +35,7 @@ export async function headObject(target: UploadTarget, key: string): Promise<Obj
       lastModified: object.lastModified,
       serverTime: object.serverTime,
       metadata: {},
+      deleted: isTombstone({ contentType: object.contentType, size: object.body.length }, object.body),
     }
   }
   const client = await s3.client()
@@ -44,13 +48,16 @@ export async function headObject(target: UploadTarget, key: string): Promise<Obj
         if (name.toLowerCase().startsWith('x-amz-meta-')) metadata[name.toLowerCase().slice('x-amz-meta-'.length)] = value
       })
       const modified = answer.headers.get('last-modified')
+      const size = Number(answer.headers.get('content-length') ?? 0)
+      const contentType = answer.headers.get('content-type') ?? undefined
       return {
-        size: Number(answer.headers.get('content-length') ?? 0),
-        contentType: answer.headers.get('content-type') ?? undefined,
+        size,
+        contentType,
         etag: (answer.headers.get('etag') ?? '').replace(/^"|"$/g, ''),
         lastModified: modified ? new Date(modified) : new Date(0),
         serverTime: answer.serverTime,
         metadata,
+        deleted: isTombstone({ contentType, size }),
       }
     } catch (error) {
       if (error instanceof S3ResponseError && error.$metadata.httpStatusCode === 404) return null

@@ -15,6 +15,7 @@ export { DEFAULT_MAX_FILE_SIZE, MAX_PRESIGNED_EXPIRATION_SECONDS, UploadConfig, 
 export type { UploadKeyOptions, UploadKeyParts } from './upload-key.js'
 export { MAX_UPLOAD_NAME_BYTES, parseUploadKey, safeFilename, sanitizeFilename, uploadKeyFor } from './upload-key.js'
 export type { UploadClient } from './upload-target.js'
+export { DELETED_UPLOAD_TYPE } from './upload-tombstone.js'
 export type { PresignedUpload, UploadUrlRequest } from './upload-url.js'
 export type { UploadedFileModel } from './uploaded-file.js'
 export { UploadedFile, uploadedFileShape } from './uploaded-file.js'

@@ -127,22 +127,28 @@ export class PresignedUploadService {
   /**
    * Confirms an upload and records it: HEADs the object (1 HEAD + 1 GET of the record, in
    * parallel, then 1 GET and 2 PUTs to create the record under the key's id with its `uploadedBy`
-   * index entry). `null` when no object is
+   * index entry, then 1 HEAD to check that no delete came between; if one did, the record is taken
+   * back and the answer is `storage.deleted`). `null` when no object is
    * at the key. Confirming again returns the same record. `uploadedBy` defaults to the user the URL
    * was made for.
    * @throws StorageError `storage.invalidKey` for a key that is not an upload key of this service
    * (another model's record, anything outside the prefix), before any request; `storage.forbidden`
    * when the URL was made for, or the record confirmed by, another user; `storage.mismatch` when the
    * object's type or size breaks the config; `storage.expired` when the object is older than the
-   * URL's lifetime plus half the cleanup margin.
+   * URL's lifetime plus half the cleanup margin; `storage.deleted` when the upload was deleted (its
+   * key is never confirmable again).
    */
   confirmUpload(client: UploadClient, s3Key: string, uploadedBy?: string | null): Promise<UploadedFile | null> {
     return confirmUpload(this.context, client, s3Key, uploadedBy)
   }
 
   /**
-   * Deletes an upload: its record (with its index entry), then the object. True when either existed.
-   * Check who may delete it first (`getFile(…).uploadedBy`).
+   * Deletes an upload: replaces the object by the deleted-upload marker (`DELETED_UPLOAD_TYPE`,
+   * removed by `cleanupUnconfirmed` once every URL for the key has expired), then deletes its
+   * record (with its index entry). So a replayed upload URL finds the key taken (its signed
+   * `If-None-Match: *` fails with 412) and the key can never be confirmed again, even by a
+   * confirmation racing this delete. 1 HEAD + 1 PUT + 1 GET, and the record's delete. True when the
+   * file or its record existed. Check who may delete it first (`getFile(…).uploadedBy`).
    * @throws StorageError `storage.invalidKey` for a key that is not an upload key of this service, before any request.
    */
   deleteFile(client: UploadClient, s3Key: string): Promise<boolean> {

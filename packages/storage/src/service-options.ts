@@ -27,12 +27,14 @@ export interface PresignedUploadServiceOptions {
    */
   cleanupMarginSeconds?: number
   /**
-   * Pin an ACL into upload URLs: the client must send `x-amz-acl` with this value. Off by default.
-   * Ceph RGW and MinIO accept extra unsigned headers, so without it a client could add
-   * `x-amz-acl: public-read` to its PUT there; AWS refuses unsigned `x-amz-*` headers by itself.
-   * (Buckets with ACLs disabled accept only `'bucket-owner-full-control'`.)
+   * The ACL pinned into every upload URL: the client must send `x-amz-acl` with this value, and
+   * another value (`public-read`) breaks the signature. Default `'private'`. Ceph RGW and MinIO
+   * accept extra unsigned headers, so without a pinned ACL a client could make its upload public
+   * there. AWS buckets with ACLs disabled (Object Ownership "bucket owner enforced", the default of
+   * new buckets) accept only `'bucket-owner-full-control'` (also private: it grants nothing to
+   * anyone else); `false` signs none (for a store that refuses the header).
    */
-  acl?: UploadAcl
+  acl?: UploadAcl | false
   /** Clock for key dates and `expiresAt` (default `() => new Date()`); ages are judged by the store's clock. */
   now?: () => Date
 }
@@ -72,8 +74,8 @@ export function resolveContext(options: PresignedUploadServiceOptions): UploadCo
   const margin = options.cleanupMarginSeconds ?? 3600
   if (!Number.isSafeInteger(margin) || margin < 2)
     problem(`cleanupMarginSeconds must be a whole number of seconds, at least 2, got ${margin}`)
-  if (options.acl !== undefined && options.acl !== 'private' && options.acl !== 'bucket-owner-full-control') {
-    problem(`acl must be 'private' or 'bucket-owner-full-control', got ${JSON.stringify(options.acl)}`)
+  if (options.acl !== undefined && options.acl !== false && options.acl !== 'private' && options.acl !== 'bucket-owner-full-control') {
+    problem(`acl must be 'private', 'bucket-owner-full-control' or false, got ${JSON.stringify(options.acl)}`)
   }
   const { database } = options
   if (database && !database.registry.models.includes(UploadedFile)) {
@@ -96,7 +98,7 @@ export function resolveContext(options: PresignedUploadServiceOptions): UploadCo
   return {
     config,
     cleanupMarginSeconds: margin,
-    acl: options.acl,
+    acl: options.acl === false ? undefined : (options.acl ?? 'private'),
     now: options.now ?? (() => new Date()),
     target,
     files(client) {

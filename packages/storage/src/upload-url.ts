@@ -29,7 +29,8 @@ export interface PresignedUpload {
   readonly method: 'PUT'
   /**
    * Headers to send as they are: `Content-Type`, `If-None-Match: *` (the URL works once), the
-   * metadata, and `x-amz-acl` when pinned. Browsers need a bucket CORS rule allowing them.
+   * metadata, and `x-amz-acl` (the pinned ACL, `private` by default). Browsers need a bucket CORS
+   * rule allowing them.
    */
   readonly headers: Readonly<Record<string, string>>
   /** Lifetime of the URL in seconds. */

@@ -2,6 +2,7 @@ import { contentTypeEssence, normalizeContentType } from './content-type.js'
 import { StorageError } from './errors.js'
 import type { UploadConfigFields } from './upload-config.js'
 import { sanitizeFilename } from './upload-key.js'
+import { DELETED_UPLOAD_TYPE } from './upload-tombstone.js'
 
 /** What a client says about the file it wants to upload. */
 export interface UploadRequest {
@@ -90,6 +91,9 @@ export function validateUpload(config: UploadConfigFields, request: UploadReques
   checkUploadSize(config, request)
   if (normalizeContentType(contentType) === undefined) {
     rejectUpload('contentType', request, `content type ${JSON.stringify(contentType)} is not a media type like "image/png"`)
+  }
+  if (contentTypeEssence(contentType) === DELETED_UPLOAD_TYPE) {
+    rejectUpload('contentType', request, `content type ${DELETED_UPLOAD_TYPE} is reserved for the marker of deleted uploads`)
   }
   if (!contentTypeAllowed(config.allowedContentTypes, contentType)) {
     rejectUpload(

@@ -1,7 +1,7 @@
 import { createDatabase, defineModel } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { UploadedFile, uploadKeyFor } from '../src/index.js'
+import { DELETED_UPLOAD_TYPE, UploadedFile, uploadKeyFor } from '../src/index.js'
 import { bytes, failure, ID, memorySetup } from './fixtures.js'
 
 const at = new Date('2026-11-26T12:00:00Z')
@@ -84,34 +84,35 @@ describe('confirmUpload', () => {
     expect(await service.files(store).count()).toBe(1)
   })
 
-  it('costs 1 HEAD + 1 GET of the record, then 1 GET + 2 PUTs to create it', async () => {
+  it('costs 1 HEAD + 1 GET of the record, then 1 GET + 2 PUTs to create it, then 1 HEAD to check no delete came between', async () => {
     const { service, memory, store } = memorySetup()
     await service.storeUpload(store, { filename: 'first.png', body: bytes('x') }) // creates the index catalog
     const key = keyFor('cat.png')
     await memory.put(key, bytes('x'), { contentType: 'image/png' })
     store.reset()
     await service.confirmUpload(store, key, 'user-1')
-    expect(store.counts()).toMatchObject({ get: 3, put: 2, list: 0, total: 5 }) // the memory store HEADs with a GET
+    expect(store.counts()).toMatchObject({ get: 4, put: 2, list: 0, total: 6 }) // the memory store HEADs with a GET
   })
 })
 
 describe('deleteFile and getFile', () => {
-  it('deletes the record, then the object; false when neither was there', async () => {
+  it('replaces the object by the deleted-upload marker, then deletes the record; false when neither was there', async () => {
     const { service, memory, store } = memorySetup()
     const file = await service.storeUpload(store, { filename: 'cat.png', body: bytes('x'), uploadedBy: 'u' })
     expect(await service.getFile(store, file.s3Key)).toEqual(file)
     expect(await service.deleteFile(store, file.s3Key)).toBe(true)
-    expect(await memory.get(file.s3Key)).toBeNull()
+    expect((await memory.get(file.s3Key))?.contentType).toBe(DELETED_UPLOAD_TYPE)
     expect(await service.getFile(store, file.s3Key)).toBeNull()
     expect(await service.files(store).findAllBy('uploadedBy', 'u')).toEqual([])
     expect(await service.deleteFile(store, file.s3Key)).toBe(false)
   })
 
-  it('deletes an object that was never confirmed', async () => {
+  it('deletes an object that was never confirmed, leaving only the marker at its key', async () => {
     const { service, memory, store } = memorySetup()
     const key = keyFor('cat.png')
     await memory.put(key, bytes('x'))
     expect(await service.deleteFile(store, key)).toBe(true)
-    expect(memory.keys()).toEqual([])
+    expect(memory.keys()).toEqual([key])
+    expect((await memory.get(key))?.contentType).toBe(DELETED_UPLOAD_TYPE)
   })
 })

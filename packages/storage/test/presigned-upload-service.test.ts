@@ -66,6 +66,7 @@ describe('PresignedUploadService: upload URLs (signed offline)', () => {
         'x-amz-meta-s3v-name',
         'x-amz-meta-s3v-by',
         'x-amz-meta-album',
+        'x-amz-acl',
       ]),
     )
     for (const param of url.searchParams.keys()) expect(param.toLowerCase()).not.toMatch(/^x-amz-meta-|^content-/) // nothing hoisted
@@ -76,6 +77,7 @@ describe('PresignedUploadService: upload URLs (signed offline)', () => {
       'x-amz-meta-s3v-meta': 'album',
       'x-amz-meta-s3v-name': 'R%C3%A9sum%C3%A9.txt',
       'x-amz-meta-s3v-by': 'u:user-1',
+      'x-amz-acl': 'private',
     })
   })
 
@@ -86,11 +88,17 @@ describe('PresignedUploadService: upload URLs (signed offline)', () => {
     expect(await failure(service.generateUploadUrl(manager, 'cat.png'))).toBe('storage.rejected:size')
   })
 
-  it('pins an ACL when asked', async () => {
-    const pinned = new PresignedUploadService('media', { maxFileSize: 10 }, { acl: 'private' })
-    const upload = await pinned.generateUploadUrl(manager, { filename: 'a.txt', size: 1 })
+  it('pins a private ACL into every upload URL by default; bucket-owner-full-control or none when asked', async () => {
+    const byDefault = new PresignedUploadService('media', { maxFileSize: 10 })
+    const upload = await byDefault.generateUploadUrl(manager, { filename: 'a.txt', size: 1 })
     expect(upload.headers['x-amz-acl']).toBe('private')
     expect(signedHeaders(upload.url)).toContain('x-amz-acl')
+    const owner = new PresignedUploadService('media', { maxFileSize: 10 }, { acl: 'bucket-owner-full-control' })
+    expect((await owner.generateUploadUrl(manager, { filename: 'a.txt', size: 1 })).headers['x-amz-acl']).toBe('bucket-owner-full-control')
+    const none = new PresignedUploadService('media', { maxFileSize: 10 }, { acl: false })
+    const unpinned = await none.generateUploadUrl(manager, { filename: 'a.txt', size: 1 })
+    expect(unpinned.headers['x-amz-acl']).toBeUndefined()
+    expect(signedHeaders(unpinned.url)).not.toContain('x-amz-acl')
   })
 
   it.each([

@@ -2,7 +2,7 @@ import { createDatabase, defineModel, isS3verlessError } from '@s3verless/core'
 import { createTestBucket, S3_SKIP_REASON, s3TestServer } from '@s3verless/testing'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { PresignedUploadService, type PresignedUploadServiceOptions, UploadedFile } from '../src/index.js'
+import { DELETED_UPLOAD_TYPE, PresignedUploadService, type PresignedUploadServiceOptions, UploadedFile } from '../src/index.js'
 
 const server = s3TestServer()
 if (!server) console.warn(`\n!!! SKIPPED: presigned uploads against a real S3 server: ${S3_SKIP_REASON}\n`)
@@ -61,8 +61,11 @@ describe.skipIf(!server)(`presigned uploads on a real S3 server (${server?.endpo
 
     expect(await service.deleteFile(manager, upload.key)).toBe(true)
     expect(await service.getFile(manager, upload.key)).toBeNull()
-    expect((await fetch(await service.generateDownloadUrl(manager, upload.key))).status).toBe(404)
-    expect(await service.confirmUpload(manager, upload.key)).toBeNull()
+    // A download link still valid gets the deleted-upload marker, never the file.
+    const after = await fetch(await service.generateDownloadUrl(manager, upload.key))
+    expect(after.headers.get('content-type')).toBe(DELETED_UPLOAD_TYPE)
+    expect(await after.text()).not.toContain('résumé')
+    expect(codeOf(await service.confirmUpload(manager, upload.key).catch((e) => e))).toBe('storage.deleted')
   })
 
   it('the server refuses another content type, a larger or smaller body, other metadata, a missing header', async () => {
@@ -194,4 +197,24 @@ describe.skipIf(!server)(`presigned uploads on a real S3 server (${server?.endpo
     expect(await download.text()).toBe('through the server')
     expect(download.headers.get('content-disposition')).toMatch(/^inline; filename="note.txt"/)
   })
+
+  it('confirm racing delete on RGW: no record outlives the delete, a replayed PUT is refused, the key stays closed', async () => {
+    const { manager, service } = await setup()
+    for (let round = 0; round < 8; round++) {
+      const body = text(`round ${round}`)
+      const upload = await service.generateUploadUrl(manager, { filename: 'r.txt', size: body.length, uploadedBy: 'alice' })
+      expect((await put(upload.url, body, upload.headers)).status).toBe(200)
+      const confirming = service.confirmUpload(manager, upload.key, 'alice').then(
+        () => 'confirmed',
+        (error: unknown) => codeOf(error),
+      )
+      await sleep(round * 3)
+      await service.deleteFile(manager, upload.key)
+      expect(['confirmed', 'storage.deleted']).toContain(await confirming)
+      expect(await service.getFile(manager, upload.key)).toBeNull()
+      expect((await put(upload.url, body, upload.headers)).status).toBe(412)
+      expect(codeOf(await service.confirmUpload(manager, upload.key).catch((e) => e))).toBe('storage.deleted')
+    }
+    expect(await service.files(manager).count()).toBe(0)
+  }, 30_000)
 })

@@ -42,8 +42,23 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   passwordHasher?: PasswordHasher
   /** Rate limits of login, register and refresh (default `new RateLimiter()`; `false` for none). */
   rateLimiter?: RateLimiter | false
-  /** The connecting client's address for rate limits (default: Node's socket address, when served by @hono/node-server). */
+  /**
+   * The connecting client's address, for rate limits and sessions. Default: the runtime's own
+   * connection info, the socket of `@hono/node-server` or the event of `hono/aws-lambda`
+   * (`nodeClientAddress`, `lambdaClientAddress`). On Cloudflare Workers pass
+   * `cloudflareClientAddress` (the `cf-connecting-ip` header, trustworthy only there). With rate
+   * limits on, a request whose address cannot be found is refused (500 `settings.invalid`), and
+   * `createApp()` throws on a runtime without connection info when none is given: clients never
+   * silently share one counter.
+   */
   clientAddress?: ClientAddressOf
+  /**
+   * Proxies in front of the app (addresses or CIDR networks, IPv4 or IPv6: `['10.0.0.0/8']`). Only
+   * from these peers is `X-Forwarded-For` read: the client is its right-most hop that is not a
+   * trusted proxy. Default none: the header is ignored.
+   * @throws AuthError `auth.invalidOptions` (from `createApp()`) naming a malformed entry.
+   */
+  trustedProxies?: readonly string[]
   /** The one-time token that allows making the first admin (`POST /auth/setup`, `/admin/setup`); none by default. */
   setupToken?: string
   /** Docs page assets (swagger-ui); on Node use `nodeDocsAssets()` from `@s3verless/hono/node`. Without them `/docs` explains how to add them. */
@@ -61,14 +76,29 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   uploadAccess?: Partial<UploadAccessRules>
   /** Where the app will be mounted in a larger Hono app (e.g. `'/api'`), for the OpenAPI paths and links (default `''`). */
   mountPath?: string
-  /** List and search never read past this many records in a full scan (default 1000). */
+  /**
+   * List and search never read past this many records in a full scan, nor look up more ids than
+   * this in one `id__in` (default 1000); past it, 400 `query.tooExpensive` before any read.
+   */
   maxScan?: number
+  /**
+   * Most values one list operand of a filter may have (`id__in`, `category__in`, `price__nin`…, in
+   * the query string or a search body), default 100; more is a 422 naming the parameter and the cap.
+   */
+  maxListValues?: number
   /** Largest page size (default 100). */
   maxLimit?: number
   /** Page size when none is asked (default 20). */
   defaultLimit?: number
   /** Most records per bulk request (default 100). */
   maxBulk?: number
+  /**
+   * Largest request body the API reads, in bytes (default 1 MiB, `DEFAULT_MAX_BODY_SIZE`): JSON,
+   * forms, logins alike. Larger bodies get 413 `http.payloadTooLarge`, at once when `Content-Length`
+   * says so and otherwise as soon as the limit is passed while the body streams in (never buffered
+   * whole). Uploads through `PUT /uploads/files/{name}` have their own limit, the upload config's `maxFileSize`.
+   */
+  maxBodySize?: number
   /** Called with every error answered as a 5xx, for logging. */
   onServerError?: (error: unknown) => void
 }

@@ -1,10 +1,10 @@
 import { RateLimiter } from '@s3verless/auth'
-import { isModel, loadSettings, type Model, type S3verlessSettings } from '@s3verless/core'
+import { isModel, loadSettings, type Model, type S3verlessSettings, SettingsError } from '@s3verless/core'
 import { PresignedUploadService } from '@s3verless/storage'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
-import { defaultClientAddress } from '../auth/client-address.js'
+import { behindTrustedProxies, defaultClientAddress, requireClientAddress, runtimeHasConnectionInfo } from '../auth/client-address.js'
 import { needsAuth } from '../crud/access.js'
 import type { CrudContext } from '../crud/crud-context.js'
 import { modelRoutes } from '../crud/model-routes.js'
@@ -19,6 +19,7 @@ import { uploadAccessSubject } from '../uploads/upload-access.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
 import { apiIndex } from './api-index.js'
 import type { S3verlessSchema } from './app-schema.js'
+import { bodyLimit, DEFAULT_MAX_BODY_SIZE } from './body-limit.js'
 import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
@@ -104,15 +105,35 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       maxLimit: o.maxLimit ?? 100,
       defaultLimit: o.defaultLimit ?? 20,
       maxBulk: o.maxBulk ?? 100,
+      maxListValues: o.maxListValues ?? 100,
     }
     const app = new Hono<S3verlessEnv>()
     const registry = new OpenApiRegistry()
     app.onError(errorHandler({ ...(o.onServerError ? { onServerError: (e) => o.onServerError?.(e) } : {}) }))
     app.notFound(notFoundHandler)
+    // Every body the API reads is limited while it streams in; the upload PUT enforces its own limit (maxFileSize).
+    const uploadPut = /\/uploads\/files\/[^/]*$/
+    app.use(
+      '*',
+      bodyLimit({
+        maxBodySize: checkedSize('maxBodySize', o.maxBodySize ?? DEFAULT_MAX_BODY_SIZE),
+        skip: (c) => Boolean(o.uploads) && c.req.method === 'PUT' && uploadPut.test(c.req.path),
+      }),
+    )
     const served = models.filter((m) => m.enableApi)
     const adminEnabled = o.enableAdmin !== false && auth !== undefined
     const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
-    const clientAddress = o.clientAddress ?? defaultClientAddress
+    const peer = o.clientAddress ?? defaultClientAddress
+    const address = o.trustedProxies?.length ? behindTrustedProxies(peer, o.trustedProxies) : peer
+    if (rateLimiter && auth && !o.clientAddress && !runtimeHasConnectionInfo()) {
+      throw new SettingsError(
+        'S3verless: rate limiting needs each client address, and this runtime has no connection info the app can read: ' +
+          'pass clientAddress (cloudflareClientAddress on Cloudflare Workers), or rateLimiter: false',
+        { details: { variables: ['clientAddress'] } },
+      )
+    }
+    // With rate limits on, a request without an address is refused, never counted in one shared bucket.
+    const clientAddress = rateLimiter ? requireClientAddress(address) : address
 
     app.get('/', (c) => c.json(apiIndex(meta, prefix, served, { admin: adminEnabled, auth: auth !== undefined })))
     app.route('/', healthRoute(database.store, { prefix: database.basePath }))
@@ -171,6 +192,12 @@ const skipLogout =
   (api: MiddlewareHandler<S3verlessEnv>): MiddlewareHandler<S3verlessEnv> =>
   (c, next) =>
     c.req.method === 'POST' && /\/auth\/logout\/?$/.test(c.req.path) ? next() : api(c, next)
+
+/** A positive whole number of bytes, or a settings error naming the option. */
+function checkedSize(name: string, value: number): number {
+  if (Number.isSafeInteger(value) && value > 0) return value
+  throw new SettingsError(`S3verless: ${name} must be a positive whole number of bytes, got ${value}`, { details: { variables: [name] } })
+}
 
 /**
  * The functional form: discovers `modelPackages` (if any) and builds the app.

@@ -1,10 +1,15 @@
-import { SERVER_FIELDS } from '@s3verless/core'
+import { isS3verlessError, SERVER_FIELDS } from '@s3verless/core'
 import type { Context } from 'hono'
 import { HttpError } from '../errors/http-error.js'
 
+/** A body over the app's size limit stays that error (413), not a malformed body. */
+const rethrowTooLarge = (error: unknown) => {
+  if (isS3verlessError(error, 'http.payloadTooLarge')) throw error
+}
+
 /**
  * Reads a JSON body. A body that is not JSON is a 400; anything but the expected shape a 422.
- * @throws HttpError `http.unsupportedMediaType`, `http.badRequest`
+ * @throws HttpError `http.unsupportedMediaType`, `http.badRequest`, `http.payloadTooLarge` (over the app's `maxBodySize`)
  */
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? ''
@@ -13,19 +18,21 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   try {
     return await c.req.json()
-  } catch {
+  } catch (error) {
+    rethrowTooLarge(error)
     throw new HttpError('http.badRequest', 'The body is not valid JSON')
   }
 }
 
 /**
  * Reads a form body (urlencoded or multipart). A malformed one is a 400, never a 500.
- * @throws HttpError `http.badRequest`
+ * @throws HttpError `http.badRequest`, `http.payloadTooLarge` (over the app's `maxBodySize`)
  */
 export async function readFormBody(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
   try {
     return (await c.req.parseBody()) as Record<string, string | File | (string | File)[]>
-  } catch {
+  } catch (error) {
+    rethrowTooLarge(error)
     throw new HttpError('http.badRequest', 'The body is not a valid form')
   }
 }

@@ -12,10 +12,12 @@ export interface CrudContext {
   defaultLimit: number
   /** Most records a bulk request may carry (default 100). */
   maxBulk: number
+  /** Most values of one list operand in a filter (`id__in`, `category__in`, `__nin`…), default 100. */
+  maxListValues: number
 }
 
 /** The defaults of {@link CrudContext}'s limits. */
-export const CRUD_DEFAULTS = { maxScan: 1000, maxLimit: 100, defaultLimit: 20, maxBulk: 100 } as const
+export const CRUD_DEFAULTS = { maxScan: 1000, maxLimit: 100, defaultLimit: 20, maxBulk: 100, maxListValues: 100 } as const
 
 /** What `modelRoutes` takes: a database, and optionally the limits (see {@link CRUD_DEFAULTS}) and a 5xx hook. */
 export type ModelRoutesOptions = Pick<CrudContext, 'database'> & Partial<Omit<CrudContext, 'database'>> & ErrorHandlerOptions

@@ -3,6 +3,7 @@ import { type FilterInput, query } from '@s3verless/query'
 import type { ModelAccess } from './access.js'
 import type { CrudContext } from './crud-context.js'
 import { refuseHiddenFields } from './hidden-fields.js'
+import { checkListOperands } from './list-operands.js'
 
 /** What a list or search asks for, after reading it from the request. */
 export interface ListRequest {
@@ -28,7 +29,8 @@ export interface NumberedPage<T> extends PageResult<T> {
 
 /**
  * Runs a list or search through the query planner: indexed filters are served by their index, a
- * full scan stops at `maxScan` records (`query.tooExpensive`, with the plan attached), and under
+ * full scan stops at `maxScan` records (`query.tooExpensive`, with the plan attached; an `id__in`
+ * counts one record per id), a list operand over `maxListValues` values is a 422, and under
  * owner scoping the owner filter is added (it is indexed, so a user's list costs the same whatever
  * the others own). A hidden field in a filter, exclusion or order is refused (422).
  */
@@ -40,6 +42,7 @@ export async function listRecords<M extends Model, T>(
 ): Promise<CursorPage<T> | NumberedPage<T>> {
   const model = repo.model
   refuseHiddenFields(model, request)
+  checkListOperands(request, ctx.maxListValues)
   const filter = { ...request.filter }
   if (access.scopedTo !== undefined && model.ownerField) {
     const asked = filter[model.ownerField]

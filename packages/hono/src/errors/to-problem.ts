@@ -46,6 +46,8 @@ function extensions(code: string, details: Record<string, unknown>): Record<stri
     case 'query.unknownField':
     case 'query.unknownOperator':
       return pick('field', 'operator', 'key', 'valid')
+    case 'http.payloadTooLarge':
+      return pick('limit')
     default:
       return {}
   }
