@@ -185,7 +185,7 @@ function formula(plan: Omit<Plan, 'predicted' | 'description'>): { requests: num
       if (p.kind === 'indexRange' && p.reverse) {
         return {
           requests: null,
-          formula: `1 LIST per 1,000 index entries of the range (listed to its end) + ${want !== undefined && plan.ordered ? `up to ${want} GETs, stopping at the limit, and 1 LIST more per earlier 1,000 entries reached` : '1 GET per entry read'}`,
+          formula: `1 LIST per 1,000 entries of the range (listed to its end) + ${want !== undefined && plan.ordered ? `up to ${want} GETs` : '1 GET per entry read'}`,
         }
       }
       const lists = p.kind === 'indexEq' ? `${p.values.length} LIST(s)` : '1 LIST'
@@ -212,7 +212,7 @@ function describe(path: AccessPath, scan: boolean): string {
     case 'indexEq':
       return `index equality on ${path.field} (${path.values.length} value${path.values.length === 1 ? '' : 's'})`
     case 'indexRange':
-      return `${path.lower || path.upper ? 'index range' : 'index walk'} on ${path.field}${path.descending ? ' (descending index)' : ''}${path.reverse ? ', read backwards (ascending index listed to its end)' : ''}${scan ? ' — reads every record' : ''}`
+      return `${path.lower || path.upper ? 'index range' : 'index walk'} on ${path.field}${path.descending ? ' (descending index)' : ''}${path.reverse ? ', read backwards' : ''}${scan ? ' — reads every record' : ''}`
     case 'indexPrefix':
       return `index prefix on ${path.field}`
     case 'records':
@@ -259,9 +259,7 @@ export function planQuery(shape: ModelShape, state: QueryState): Plan {
     offset: state.offset,
   }
   const suggestion =
-    path.kind === 'indexRange' && path.reverse
-      ? `declare indexedDescending: ['${path.field}'] on ${shape.name} to serve this order with 1 LIST per 1,000 entries read, not per 1,000 in the range`
-      : undefined
+    path.kind === 'indexRange' && path.reverse ? `indexedDescending: ['${path.field}'] would list only the entries read` : undefined
   return { ...base, predicted: formula(base), description: describe(path, scan), ...(suggestion ? { suggestion } : {}) }
 }
 

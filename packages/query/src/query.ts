@@ -130,7 +130,11 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     return cursor === undefined ? this : this.with({ after: cursor })
   }
 
-  /** Refuses a full scan that would read more than `n` records (`0` refuses every scan) with `query.tooExpensive`. */
+  /**
+   * Refuses a full scan that would read more than `n` records (`0` refuses every scan), and an id
+   * list (`id__in`) of more than `n` ids (each is a GET; one id is always allowed), with
+   * `query.tooExpensive`, before any request.
+   */
   maxScan(n: number): QueryBuilder<T, Out> {
     checkCount('maxScan', n, 0)
     return this.with({ maxScan: n })
@@ -261,7 +265,7 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     if (plan.order && !plan.ordered) {
       throw new S3verlessError(
         'query.invalidArgument',
-        `${plan.model}: iterate() cannot stream orderBy('${plan.order.descending ? '-' : ''}${plan.order.field}'): no index serves that order here, and sorting needs every match in memory (declare an index on ${plan.order.field}, drop the order, or use all())`,
+        `${plan.model}: iterate() needs an order an index serves, not orderBy('${plan.order.descending ? '-' : ''}${plan.order.field}'): index it, drop the order, or use all()`,
       )
     }
     const core = this.target.repository.core

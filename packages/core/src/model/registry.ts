@@ -1,5 +1,7 @@
+import type { RelationEngine } from '../repository/relation-engine.js'
 import type { Model } from './define-model.js'
 import { ModelDefinitionError } from './model-errors.js'
+import { RELATION_ENGINE } from './relation-engine-key.js'
 import type { OnDelete } from './relations.js'
 
 /** A rule for what deleting a record does to records of another model that point to it. */
@@ -26,6 +28,8 @@ export interface Registry {
   indexedFields(model: Model): readonly string[]
   /** What deleting a record of `model` does to other models' records. */
   dependents(model: Model): readonly DependentRule[]
+  /** The delete protocol for relation rules, when some model declares a relation (the relations carry it). */
+  readonly relationEngine: RelationEngine | undefined
 }
 
 /**
@@ -65,8 +69,10 @@ export function createRegistry(models: readonly Model[]): Registry {
     dependents.set(target, list)
   }
 
+  let relationEngine: RelationEngine | undefined
   for (const model of models) {
     for (const [relName, relation] of Object.entries(model.relations)) {
+      relationEngine ??= (relation as { [RELATION_ENGINE]?: RelationEngine })[RELATION_ENGINE]
       const via = `${model.name}.${relName}`
       const other = find(relation.model)
       if (!other)
@@ -115,5 +121,6 @@ export function createRegistry(models: readonly Model[]): Registry {
       return fields
     },
     dependents: (model) => dependents.get(model) ?? [],
+    relationEngine,
   }
 }

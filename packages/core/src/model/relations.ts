@@ -1,3 +1,6 @@
+import { type RelationEngine, relationEngine } from '../repository/relation-engine.js'
+import { RELATION_ENGINE } from './relation-engine-key.js'
+
 /** What happens to related records when the record they point to is deleted. */
 export type OnDelete = 'cascade' | 'setNull' | 'restrict' | 'doNothing'
 
@@ -11,6 +14,8 @@ export interface BelongsTo {
   readonly foreignKey: string
   /** What deleting the target does to records of this model (default `doNothing`). */
   readonly onDelete: OnDelete
+  /** @internal The delete protocol for relation rules (see `relation-engine.ts`). */
+  readonly [RELATION_ENGINE]?: RelationEngine
 }
 
 /** The other model holds a foreign key to this one: `user.posts` ← `Post.authorId`. */
@@ -20,6 +25,8 @@ export interface HasMany {
   readonly foreignKey: string
   /** What deleting this record does to the related records (default `doNothing`). */
   readonly onDelete: OnDelete
+  /** @internal The delete protocol for relation rules (see `relation-engine.ts`). */
+  readonly [RELATION_ENGINE]?: RelationEngine
 }
 
 /** Like {@link HasMany}, for at most one related record. */
@@ -28,6 +35,8 @@ export interface HasOne {
   readonly model: string
   readonly foreignKey: string
   readonly onDelete: OnDelete
+  /** @internal The delete protocol for relation rules (see `relation-engine.ts`). */
+  readonly [RELATION_ENGINE]?: RelationEngine
 }
 
 /**
@@ -40,6 +49,7 @@ export const belongsTo = (model: string, options: { foreignKey: string; onDelete
   model,
   foreignKey: options.foreignKey,
   onDelete: options.onDelete ?? 'doNothing',
+  [RELATION_ENGINE]: relationEngine,
 })
 
 /**
@@ -52,6 +62,7 @@ export const hasMany = (model: string, options: { foreignKey: string; onDelete?:
   model,
   foreignKey: options.foreignKey,
   onDelete: options.onDelete ?? 'doNothing',
+  [RELATION_ENGINE]: relationEngine,
 })
 
 /** At most one record of `model` points to this one through its `foreignKey` field. */
@@ -60,4 +71,5 @@ export const hasOne = (model: string, options: { foreignKey: string; onDelete?: 
   model,
   foreignKey: options.foreignKey,
   onDelete: options.onDelete ?? 'doNothing',
+  [RELATION_ENGINE]: relationEngine,
 })

@@ -1,4 +1,4 @@
-import { isS3verlessError, S3verlessError } from '../errors.js'
+import { isS3verlessError, S3verlessError, SettingsError } from '../errors.js'
 import type { FieldOf, InferCreate, InferRecord, InferUpdate, Model } from '../model/define-model.js'
 import { isUuid } from '../model/ids.js'
 import { ConflictError, ModelDefinitionError, RecordNotFoundError, ValidationError } from '../model/model-errors.js'
@@ -7,13 +7,14 @@ import { unquoteEtag } from '../store/etag.js'
 import { backoffDelay } from '../store/retry.js'
 import { takeBack } from './batch-rollback.js'
 import { mapLimit, sleep } from './concurrency.js'
-import { type CascadeGuard, deleteWithRules, finishDelete, planDelete } from './delete-protocol.js'
+import type { CascadeGuard } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
 import { type IterateOptions, iterateRecords, listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
+import { deleteRecord } from './record-removal.js'
+import type { RelationEngine } from './relation-engine.js'
 import type { CoreOf } from './relations-ops.js'
-import { loadRelation } from './relations-ops.js'
 import type { RepoCore } from './repo-core.js'
 import { claimHolder } from './unique-claims.js'
 import { type VerifyOptions, type VerifyReport, verifyModel } from './verify.js'
@@ -210,7 +211,7 @@ export class Repository<M extends Model> {
     const normalized = this.core.normalizeId(id)
     const raw = await this.core.readAny(normalized)
     if (raw?.meta.deleted) {
-      if (raw.meta.cascade !== undefined) await finishDelete(this.core, raw, this.coreOf) // left unfinished: finish it
+      if (raw.meta.cascade !== undefined) await this.relations().finishDelete(this.core, raw, this.coreOf) // left unfinished: finish it
       return false
     }
     if (!raw) return false
@@ -219,7 +220,9 @@ export class Repository<M extends Model> {
         message: `${this.model.name} ${normalized} has changed since version ${options.ifMatch}; re-read it and try again`,
       })
     }
-    await deleteWithRules(this.core, raw, this.coreOf, options.mayCascade)
+    const engine = this.core.settings.registry.relationEngine
+    if (engine) await engine.deleteWithRules(this.core, raw, this.coreOf, options.mayCascade)
+    else await deleteRecord(this.core, raw) // no model declares a relation: no rule can apply
     return true
   }
 
@@ -232,8 +235,20 @@ export class Repository<M extends Model> {
   async checkDelete(id: string, options: Pick<RecordDeleteOptions, 'mayCascade'> = {}): Promise<boolean> {
     const raw = await this.core.readAny(this.core.normalizeId(id))
     if (!raw || raw.meta.deleted) return false
-    await planDelete(this.core, raw, this.coreOf, options.mayCascade)
+    await this.core.settings.registry.relationEngine?.planDelete(this.core, raw, this.coreOf, options.mayCascade)
     return true
+  }
+
+  /**
+   * The relation engine, for a record some other database marked as being deleted under relation
+   * rules. @throws SettingsError when this database's models declare no relation.
+   */
+  private relations(): RelationEngine {
+    const engine = this.core.settings.registry.relationEngine
+    if (engine) return engine
+    throw new SettingsError(
+      `${this.model.name}: a record marked as being deleted under relation rules needs the models that declare them; this database's models declare no relation`,
+    )
   }
 
   /** Deletes records by id (bounded parallelism); returns how many existed. `mayCascade` as in {@link delete}. */
@@ -327,16 +342,22 @@ export class Repository<M extends Model> {
 
   /** Loads one relation for many records in batched lookups: a map from each record's id to its related record(s). */
   async loadRelated(records: readonly InferRecord<M>[], relation: string): Promise<Map<string, unknown>> {
-    return loadRelation(this.core, records as unknown as { id: string }[], relation, this.coreOf)
+    const engine = this.core.settings.registry.relationEngine
+    if (!engine) {
+      throw new S3verlessError('model.unknownRelation', `${this.model.name} has no relation "${relation}" (relations: none)`, {
+        details: { model: this.model.name, relation },
+      })
+    }
+    return engine.loadRelation(this.core, records as unknown as { id: string }[], relation, this.coreOf)
   }
 
   /** Checks index entries and claims against the records; `{ repair: true }` fixes what it finds. */
   verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-    return verifyModel(this.core, options, (marked) => finishDelete(this.core, marked, this.coreOf))
+    return verifyModel(this.core, options, (marked) => this.relations().finishDelete(this.core, marked, this.coreOf))
   }
 
   /** Rebuilds the model's index entries and claims from its records (verify with repair). */
   reindex(options: Omit<VerifyOptions, 'repair'> = {}): Promise<VerifyReport> {
-    return verifyModel(this.core, { ...options, repair: true }, (marked) => finishDelete(this.core, marked, this.coreOf))
+    return verifyModel(this.core, { ...options, repair: true }, (marked) => this.relations().finishDelete(this.core, marked, this.coreOf))
   }
 }
