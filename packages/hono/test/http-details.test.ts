@@ -1,5 +1,7 @@
-import { S3verlessError } from '@s3verless/core'
+import { createDatabase, defineModel, memoryStore, S3verlessError } from '@s3verless/core'
 import { describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { modelRoutes } from '../src/index.js'
 import { json, login, makeApp } from './fixtures.js'
 
 type Ctx = Awaited<ReturnType<typeof makeApp>>
@@ -74,6 +76,22 @@ describe('text search (q)', () => {
     const typo = await ctx.app.request('/products/search', json('POST', { filtre: { category: 'home' }, q: 'x' }))
     expect(typo.status).toBe(422)
     expect(((await typo.json()) as Problem).errors).toEqual([{ path: ['filtre'], message: expect.stringContaining('unknown member') }])
+  })
+
+  it('never reads a hidden field: not by default, and naming one is a 422', async () => {
+    const Diary = defineModel(z.object({ title: z.string(), secret: z.string() }), { name: 'Diary', hidden: ['secret'] })
+    const database = createDatabase({ store: memoryStore(), models: [Diary] })
+    await database.repository(Diary).create({ title: 'Monday', secret: 'lamp' })
+    const app = modelRoutes(Diary, { database })
+    expect(((await (await app.request('/?q=lamp')).json()) as Page).items).toEqual([])
+    expect(((await (await app.request('/?q=monday')).json()) as Page).items).toHaveLength(1)
+    for (const res of [
+      await app.request('/?q=lamp&fields=secret'),
+      await app.request('/search', json('POST', { q: 'lamp', fields: ['secret'] })),
+    ]) {
+      expect(res.status).toBe(422)
+      expect(((await res.json()) as Problem).errors?.[0]?.path).toEqual(['fields'])
+    }
   })
 
   it('states its cost: a scan on its own (within maxScan), served by an index behind an indexed filter', async () => {
