@@ -35,7 +35,9 @@ describe('auth routes', () => {
     )
     const after = await ctx.app.request('/auth/me', { headers: { authorization: `Bearer ${accessToken}` } })
     expect(after.status).toBe(401)
-    expect(after.headers.get('www-authenticate')).toBe('Bearer')
+    expect(after.headers.get('www-authenticate')).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="Access token was revoked"',
+    )
   })
 
   it('wrong password 401, duplicate user 409, weak password 422, anonymous me 401, logout-all', async () => {

@@ -57,10 +57,12 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
 
   async function signIn(page: Page) {
     await page.goto(`${origin}/admin/`)
+    expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat') // standards mode, not quirks
     await page.fill('#username', 'root')
     await page.fill('#password', PASSWORD)
     await page.click('button[type=submit]')
     await page.waitForURL(`${origin}/admin/products`)
+    expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat')
   }
 
   it('signs in, creates, edits (a boolean stays true), filters, paginates and deletes', async () => {

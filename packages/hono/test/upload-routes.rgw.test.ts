@@ -62,6 +62,7 @@ describe.skipIf(!server)(`upload routes on a real S3 server (${server?.endpoint 
     const confirm = await app.request('/uploads/confirm', json('POST', { key: upload.key }, { authorization: alice.authorization }))
     expect(confirm.status).toBe(201)
     const file = (await confirm.json()) as { id: string; size: number; uploadedBy: string }
+    expect(confirm.headers.get('location')).toBe(`/uploads/${file.id}`)
     expect(file).toMatchObject({ size: body.length, uploadedBy: alice.id })
     // Bob can neither confirm alice's upload nor see or download her file.
     expect((await app.request('/uploads/confirm', json('POST', { key: upload.key }, { authorization: bob.authorization }))).status).toBe(

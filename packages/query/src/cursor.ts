@@ -24,7 +24,14 @@ export type CursorPosition =
 
 /** A short signature of the parts of a plan a cursor depends on. */
 export function planSignature(plan: Plan): string {
-  const text = JSON.stringify([plan.model, plan.path, plan.conditions, plan.excludes, plan.order ?? null])
+  const text = JSON.stringify([
+    plan.model,
+    plan.path,
+    plan.conditions,
+    plan.excludes,
+    plan.order ?? null,
+    ...(plan.search ? [plan.search] : []),
+  ])
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
   return h.toString(36)

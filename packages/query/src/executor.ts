@@ -2,8 +2,8 @@ import { compareValues, encodeValue, encodeValueDescending } from '@s3verless/co
 import { fieldValue, type RawRecord, type RepoCore, readHits } from '@s3verless/core/internal'
 import { type CandidateHit, candidates } from './candidates.js'
 import { QueryTooExpensiveError } from './errors.js'
-import { matches, matchesNone } from './filters/match.js'
-import type { OrderBy, Plan } from './plan-types.js'
+import { foldCase, matches, matchesNone } from './filters/match.js'
+import type { OrderBy, Plan, TextSearch } from './plan-types.js'
 
 /** A record that matched, with the listing position it came from. */
 export interface Match {
@@ -20,6 +20,8 @@ export interface Execution {
   stoppedEarly: boolean
   /** Records read (GETs of records). */
   read: number
+  /** Ids of corrupt records met on the way and left out (their object no longer parses or fits the schema). */
+  skipped: string[]
 }
 
 /** Where a cursor stopped: after the record `id`, and, inside a tie group, after its `value`. */
@@ -41,7 +43,19 @@ export interface ExecuteOptions {
 }
 
 const keep = (plan: Plan, record: Record<string, unknown>) =>
-  matches(record, plan.conditions) && plan.excludes.every((group) => matchesNone(record, group))
+  matches(record, plan.conditions) &&
+  plan.excludes.every((group) => matchesNone(record, group)) &&
+  (plan.search === undefined || matchesText(record, plan.search))
+
+/** A text search: any of its fields (or any string of an array field) contains the text, case-insensitively (as `icontains`). */
+function matchesText(record: Record<string, unknown>, search: TextSearch): boolean {
+  const text = foldCase(search.text)
+  const has = (value: unknown) => typeof value === 'string' && foldCase(value).includes(text)
+  return search.fields.some((field) => {
+    const value = fieldValue(record, field)
+    return Array.isArray(value) ? value.some(has) : has(value)
+  })
+}
 
 /** Whether `record` satisfies the plan's filter (its conditions and excludes). */
 export const satisfies = keep
@@ -58,12 +72,14 @@ function holdsEntry(record: Record<string, unknown>, hit: CandidateHit): boolean
  * Reads candidate records in parallel (bounded), each verified against its own index entry: a record
  * reached through a stale entry (say, its old value) is dropped there. Corrupt records are skipped.
  */
-function readBatch(core: RepoCore, batch: CandidateHit[]): Promise<(RawRecord | null)[]> {
+function readBatch(core: RepoCore, batch: CandidateHit[], onCorrupt?: (id: string) => void): Promise<(RawRecord | null)[]> {
   const byKey = new Map(batch.map((hit) => [hit.position, hit]))
+  const idOf = new Map(batch.map((hit) => [core.layout.recordKey(hit.id), hit.id]))
   return readHits(
     core,
     batch.map((hit) => ({ id: hit.id, key: hit.position, encoded: hit.entry?.encoded ?? '', ageMs: hit.entry ? hit.entry.ageMs : 0 })),
     (record, hit) => holdsEntry(record, byKey.get(hit.key) as CandidateHit),
+    onCorrupt ? { onCorrupt: (key) => onCorrupt(idOf.get(key) ?? key) } : {},
   )
 }
 
@@ -96,6 +112,7 @@ export async function execute(core: RepoCore, plan: Plan, options: ExecuteOption
   const want = options.want ?? Number.POSITIVE_INFINITY
   const found: Match[] = []
   let read = 0
+  const skipped = new Set<string>()
   // With a limit on an ordered path, read just what is still missing (at least a round of requests).
   const batchSize = () =>
     earlyStop ? (plan.coveredByIndex ? want - found.length : Math.max(want - found.length, core.settings.concurrency)) : 1000
@@ -108,15 +125,16 @@ export async function execute(core: RepoCore, plan: Plan, options: ExecuteOption
     onRead: (n) => {
       read += n
     },
+    onSkip: (id) => skipped.add(id),
   })
   for await (const batch of batches) {
     found.push(...batch)
     if (earlyStop && found.length >= want) {
       await batches.return(undefined)
-      return { matches: found.slice(0, want), stoppedEarly: true, read }
+      return { matches: found.slice(0, want), stoppedEarly: true, read, skipped: [...skipped] }
     }
   }
-  return { matches: found, stoppedEarly: false, read }
+  return { matches: found, stoppedEarly: false, read, skipped: [...skipped] }
 }
 
 /** Options of {@link stream}. */
@@ -131,6 +149,8 @@ export interface StreamOptions {
   unbounded?: boolean
   /** Told how many candidates each batch read. */
   onRead?: (n: number) => void
+  /** Told the id of each corrupt record met (and left out). */
+  onSkip?: (id: string) => void
 }
 
 /**
@@ -164,7 +184,7 @@ export async function* stream(core: RepoCore, plan: Plan, options: StreamOptions
     pending = []
     read += batch.length
     options.onRead?.(batch.length)
-    const records = await readBatch(core, batch)
+    const records = await readBatch(core, batch, options.onSkip)
     const out: Match[] = []
     records.forEach((raw, i) => {
       const hit = batch[i] as CandidateHit

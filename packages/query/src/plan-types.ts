@@ -33,9 +33,21 @@ export interface OrderBy {
   descending: boolean
 }
 
+/**
+ * A text search: records where any of `fields` contains `text`, case-insensitively (the
+ * `icontains` comparison), OR across the fields. No index serves it: it is checked on every record
+ * the access path reads.
+ */
+export interface TextSearch {
+  text: string
+  fields: readonly string[]
+}
+
 /** What a query asks for, before planning. */
 export interface QueryState {
   conditions: Condition[]
+  /** A text search, ANDed with the conditions. */
+  search?: TextSearch
   /** Each `exclude()` call: a record is dropped when it matches every condition of one group. */
   excludes: Condition[][]
   order?: OrderBy
@@ -77,6 +89,8 @@ export interface Plan {
   /** Conditions and excludes checked on each record read (all of them: index entries are verified). */
   conditions: Condition[]
   excludes: Condition[][]
+  /** A text search checked on each record read (never served by an index). */
+  search?: TextSearch
   order?: OrderBy
   limit?: number
   offset: number

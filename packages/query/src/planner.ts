@@ -1,6 +1,6 @@
 import { compareSameKind, compareUtf8, type IndexValue, parseIsoDateTime } from '@s3verless/core'
 import type { Condition } from './filters/filter-types.js'
-import type { AccessPath, ModelShape, OrderBy, Plan, QueryState, RangeBound } from './plan-types.js'
+import type { AccessPath, ModelShape, OrderBy, Plan, QueryState, RangeBound, TextSearch } from './plan-types.js'
 
 const RANGE_OPS = new Set(['gt', 'gte', 'lt', 'lte'])
 
@@ -174,7 +174,7 @@ function formula(plan: Omit<Plan, 'predicted' | 'description'>): { requests: num
     case 'unique':
       return { requests: 2, formula: '1 GET of the unique claim + 1 GET of the record' }
     case 'records':
-      if (want !== undefined && plan.conditions.length === 0 && plan.excludes.length === 0 && plan.ordered) {
+      if (want !== undefined && plan.conditions.length === 0 && plan.excludes.length === 0 && !plan.search && plan.ordered) {
         return {
           requests: Math.ceil(Math.max(want, 1) / 1000) + want,
           formula: `1 LIST per 1,000 records + ${want} GETs (a page in id order)`,
@@ -201,6 +201,12 @@ function formula(plan: Omit<Plan, 'predicted' | 'description'>): { requests: num
       return { requests: null, formula: `${lists} (per 1,000 index entries) + 1 GET per entry read` }
     }
   }
+}
+
+/** How a text search is applied, for the plan's description: on every record the path reads. */
+function searchNote(search: TextSearch | undefined): string {
+  if (!search) return ''
+  return `; ${JSON.stringify(search.text)} searched in ${search.fields} on each record read (no index serves it)`
 }
 
 function describe(path: AccessPath, scan: boolean): string {
@@ -243,9 +249,10 @@ export function planQuery(shape: ModelShape, state: QueryState): Plan {
   const path = (best as Candidate).path
   const uses = new Set((best as Candidate).uses)
   const ordered = servesOrder(path, order)
-  const coveredByIndex = state.excludes.length === 0 && conditions.every((c) => uses.has(c))
+  const coveredByIndex = state.excludes.length === 0 && state.search === undefined && conditions.every((c) => uses.has(c))
   const unbounded = path.kind === 'records' || (path.kind === 'indexRange' && !path.lower && !path.upper)
-  const scan = unbounded && !(want !== undefined && ordered && conditions.length === 0 && state.excludes.length === 0)
+  const unfiltered = conditions.length === 0 && state.excludes.length === 0 && state.search === undefined
+  const scan = unbounded && !(want !== undefined && ordered && unfiltered)
   const base = {
     model: shape.name,
     path,
@@ -254,13 +261,19 @@ export function planQuery(shape: ModelShape, state: QueryState): Plan {
     scan,
     conditions,
     excludes: state.excludes,
+    ...(state.search ? { search: state.search } : {}),
     ...(order ? { order } : {}),
     ...(state.limit !== undefined ? { limit: state.limit } : {}),
     offset: state.offset,
   }
   const suggestion =
     path.kind === 'indexRange' && path.reverse ? `indexedDescending: ['${path.field}'] would list only the entries read` : undefined
-  return { ...base, predicted: formula(base), description: describe(path, scan), ...(suggestion ? { suggestion } : {}) }
+  return {
+    ...base,
+    predicted: formula(base),
+    description: describe(path, scan) + searchNote(state.search),
+    ...(suggestion ? { suggestion } : {}),
+  }
 }
 
 /**

@@ -16,15 +16,33 @@ import { shapeResults } from './shape-results.js'
 export interface QueryResult<T> extends PageResult<T> {
   /** Continue after this page with `.after(nextCursor)` (cheaper than asking for the next page number). */
   nextCursor: string | undefined
+  /**
+   * Corrupt records met while reading this page and left out (their objects no longer parse or fit
+   * the schema); absent when there were none. `totalCount` does not count them.
+   */
+  skipped?: number
 }
 
 /** Result of {@link Query.fetch}: one page and the cursor of the next. */
 export interface QueryPage<T> {
   items: T[]
   nextCursor: string | undefined
+  /** Corrupt records met while reading this page and left out; absent when there were none. */
+  skipped?: number
+}
+
+/** What one run of a plan produced. */
+interface RunResult {
+  page: Match[]
+  more: boolean
+  /** Ids of the corrupt records the run met and left out. */
+  skipped: string[]
 }
 
 type FieldName<T> = Extract<keyof T, string>
+
+/** `{ skipped: n }` when a run met corrupt records, else nothing. */
+const skippedOf = (ids: string[]) => (ids.length > 0 ? { skipped: ids.length } : {})
 
 const invalid = (message: string) => new S3verlessError('query.invalidArgument', message)
 const checkCount = (what: string, n: number, min: number) => {
@@ -92,6 +110,27 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     return this.with({ order: { field: name, descending } })
   }
 
+  /**
+   * Keeps records where any of `fields` contains `text`, case-insensitively (as `icontains`): OR
+   * across the fields, AND with the filters. `fields` defaults to the model's string fields. No index
+   * serves a text search: it is checked on every record the access path reads, so on its own it is a
+   * full scan (refused past `maxScan`), and behind an indexed filter it costs what that filter reads;
+   * `explain()` says which. An empty `text` searches nothing (the query is unchanged).
+   * @throws S3verlessError `query.invalidArgument` for a field that is not a text field.
+   * @example
+   * await query(products).filter({ category: 'home' }).search('lamp', ['name', 'sku']).all()
+   */
+  search(text: string, fields?: readonly string[]): QueryBuilder<T, Out> {
+    const isText = (f: string) => {
+      const info = this.target.fields[f]
+      return info?.kind === 'string' || info?.element === 'string'
+    }
+    const chosen = fields ?? Object.keys(this.target.fields).filter(isText)
+    const bad = chosen.find((f) => !isText(f))
+    if (bad !== undefined) throw invalid(`Cannot search "${bad}" of ${this.target.shape.name}: not a text field`)
+    return text ? this.with({ search: { text, fields: [...chosen] } }) : this
+  }
+
   /** At most `n` results. */
   limit(n: number): QueryBuilder<T, Out> {
     checkCount('limit', n, 0)
@@ -157,8 +196,8 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
 
   /** What identifies a result in the cache: everything that shapes it, or refuses it (the scan budget). */
   private cacheKey(kind: string, extra: unknown): unknown {
-    const { conditions, excludes, order, limit, offset, after } = this.state
-    return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra, this.budget ?? null]
+    const { conditions, excludes, order, limit, offset, after, search } = this.state
+    return [kind, conditions, excludes, order ?? null, limit ?? null, offset, after ?? null, extra, this.budget ?? null, search ?? null]
   }
 
   /**
@@ -192,19 +231,19 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
    * given), and whether more may follow (when a limit stopped the listing, the next page can turn out
    * empty). After a cursor the query's offset is not applied again: the cursor stands past it.
    */
-  private run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<{ page: Match[]; more: boolean }> {
+  private run(plan: Plan, extra: { offset?: number; limit?: number } = {}): Promise<RunResult> {
     const core = this.target.repository.core
     return throughResultCache(core, this.resultTtl, this.cacheKey('run', extra), matchesCodec<Match>(core), () =>
       this.runUncached(plan, extra),
     )
   }
 
-  private async runUncached(plan: Plan, extra: { offset?: number; limit?: number }): Promise<{ page: Match[]; more: boolean }> {
+  private async runUncached(plan: Plan, extra: { offset?: number; limit?: number }): Promise<RunResult> {
     this.guard(plan)
     const cursor = this.state.after ? readCursor(plan, this.state.after) : undefined
     const offset = cursor ? ('offset' in cursor ? cursor.offset : 0) : (extra.offset ?? this.state.offset)
     const limit = extra.limit ?? this.state.limit
-    if (limit === 0) return { page: [], more: false }
+    if (limit === 0) return { page: [], more: false, skipped: [] }
     const core = this.target.repository.core
     const at = cursor && 'position' in cursor ? cursor : undefined
     const execution: Execution = await execute(core, plan, {
@@ -215,7 +254,7 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     })
     const all = plan.ordered ? execution.matches : sortMatches(execution.matches, plan.order)
     const end = limit === undefined ? all.length : offset + limit
-    return { page: all.slice(offset, end), more: all.length > end || execution.stoppedEarly }
+    return { page: all.slice(offset, end), more: all.length > end || execution.stoppedEarly, skipped: execution.skipped }
   }
 
   /**
@@ -331,14 +370,18 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     )
   }
 
+  /** Whether `count()` of this plan lists keys without reading records (so it cannot see corrupt ones). */
+  private listsOnly(plan: Plan): boolean {
+    return plan.coveredByIndex && (plan.conditions.length === 0 || ['indexEq', 'indexRange', 'indexPrefix'].includes(plan.path.kind))
+  }
+
   private async countUncached(options: { exact?: boolean }): Promise<number> {
     const plan = await this.plan()
     this.guard(plan)
     const core = this.target.repository.core
     let total: number
-    if (!options.exact && plan.conditions.length === 0 && plan.excludes.length === 0) total = (await listAllIds(core)).length
-    else if (!options.exact && plan.coveredByIndex && ['indexEq', 'indexRange', 'indexPrefix'].includes(plan.path.kind))
-      total = await countEntries(core, plan)
+    if (!options.exact && this.listsOnly(plan))
+      total = plan.conditions.length === 0 ? (await listAllIds(core)).length : await countEntries(core, plan)
     else total = (await execute(core, plan, this.budget !== undefined ? { maxScan: this.budget } : {})).matches.length
     const afterOffset = Math.max(0, total - this.state.offset)
     return this.state.limit === undefined ? afterOffset : Math.min(afterOffset, this.state.limit)
@@ -355,11 +398,16 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     checkCount('pageSize', pageSize, 1)
     const whole = this.with({ after: undefined })
     const plan = await whole.plan()
-    const totalCount = await whole.count()
+    const counted = await whole.count()
     const start = (page - 1) * pageSize
-    const take = Math.max(0, Math.min(pageSize, totalCount - start, (this.state.limit ?? Number.POSITIVE_INFINITY) - start))
-    const { page: matches, more } =
-      take === 0 ? { page: [], more: false } : await whole.run(plan, { offset: this.state.offset + start, limit: take })
+    const take = Math.max(0, Math.min(pageSize, counted - start, (this.state.limit ?? Number.POSITIVE_INFINITY) - start))
+    const {
+      page: matches,
+      more,
+      skipped,
+    } = take === 0 ? { page: [], more: false, skipped: [] } : await whole.run(plan, { offset: this.state.offset + start, limit: take })
+    // A count from listings alone cannot see that a record is corrupt: take out the ones this page met.
+    const totalCount = Math.max(0, counted - (skipped.length > 0 && whole.listsOnly(plan) ? skipped.length : 0))
     const totalPages = Math.ceil(totalCount / pageSize)
     const inWindow = this.state.limit === undefined || start + matches.length < this.state.limit
     return {
@@ -371,6 +419,7 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
       hasNext: page < totalPages,
       hasPrev: page > 1,
       nextCursor: more && inWindow ? this.nextCursor(plan, matches, this.state.offset + start + matches.length) : undefined,
+      ...skippedOf(skipped),
     }
   }
 
@@ -382,9 +431,9 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
   async fetch(): Promise<QueryPage<Stored<Out>>> {
     const plan = await this.plan()
     const limit = this.state.limit ?? 100
-    const { page, more } = await this.run(plan, { limit })
+    const { page, more, skipped } = await this.run(plan, { limit })
     const nextCursor = more ? this.nextCursor(plan, page, this.skipped(plan) + page.length) : undefined
-    return { items: await this.shape(page), nextCursor }
+    return { items: await this.shape(page), nextCursor, ...skippedOf(skipped) }
   }
 }
 

@@ -67,10 +67,11 @@ export async function throughResultCache<T>(
 /** The codec for a list of matches (records with etags and positions) plus a `more` flag. */
 export function matchesCodec<M extends { raw: { record: { id: string }; etag: string }; position: string }>(
   core: RepoCore,
-): ResultCodec<{ page: M[]; more: boolean }> {
+): ResultCodec<{ page: M[]; more: boolean; skipped: string[] }> {
   return {
-    toCache: ({ page, more }) => ({
+    toCache: ({ page, more, skipped }) => ({
       more,
+      skipped,
       // (stamped with the model's schema version: the record is already upgraded and must not be upgraded again)
       page: page.map(
         (m) =>
@@ -82,14 +83,14 @@ export function matchesCodec<M extends { raw: { record: { id: string }; etag: st
       ),
     }),
     fromCache: (cached) => {
-      const value = cached as { more?: unknown; page?: CachedMatch[] } | undefined
+      const value = cached as { more?: unknown; page?: CachedMatch[]; skipped?: unknown } | undefined
       if (!value || typeof value.more !== 'boolean' || !Array.isArray(value.page)) return undefined
       try {
         const page = value.page.map((m) => {
           const raw = decodeRecord(core.model, m.position, utf8(m.body), m.etag)
           return { raw, position: m.position } as unknown as M
         })
-        return { page, more: value.more }
+        return { page, more: value.more, skipped: Array.isArray(value.skipped) ? (value.skipped as string[]) : [] }
       } catch {
         return undefined
       }

@@ -15,7 +15,7 @@ import { adminFields } from './field-meta.js'
 import { readForm } from './form-values.js'
 import { ConfirmDelete } from './pages/delete-page.js'
 import { RecordForm } from './pages/form-page.js'
-import { Layout, type PageContext } from './pages/layout.js'
+import { Layout, MessagePage, type PageContext } from './pages/layout.js'
 import { ListTable } from './pages/list-page.js'
 import { LoginPage } from './pages/login-page.js'
 import { sessionIdOf, sessionToEnd, sessionUser, signOut, startSession } from './session.js'
@@ -65,7 +65,7 @@ export function adminRoutes(mount: AdminMount) {
   app.onError((error, c) => {
     const problem = problemFor(error)
     for (const [name, value] of Object.entries(headersFor(error))) c.header(name, value)
-    return c.html(<p>{`${problem.title}: ${problem.detail}`}</p>, problem.status as 400)
+    return c.html(<MessagePage ctx={page(c)} heading={problem.title} message={problem.detail} />, problem.status as 400)
   })
   app.get('/assets/admin.css', (c) =>
     c.body(ADMIN_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
@@ -115,7 +115,7 @@ export function adminRoutes(mount: AdminMount) {
   app.use('*', async (c, next) => {
     const user = await sessionUser(c, base, auth)
     if (!user) return c.redirect(`${base}/login`, 303)
-    if (!user.isAdmin) return c.html(<p>Only admins may use the admin UI.</p>, 403)
+    if (!user.isAdmin) return c.html(<MessagePage ctx={page(c)} heading="Forbidden" message="Only admins may use the admin UI." />, 403)
     c.set('user', user)
     await issueCsrf(c, base, csrfSecret, sessionIdOf(c))
     await next()

@@ -1,9 +1,13 @@
 import type { PasswordHasher, RateLimiter, S3AuthService } from '@s3verless/auth'
 import type { Database, Model, ObjectStore, RecordCacheOptions, S3ClientManager, S3verlessSettings } from '@s3verless/core'
 import type { PresignedUploadService, UploadConfigInput } from '@s3verless/storage'
+import type { cors } from 'hono/cors'
 import type { ClientAddressOf } from '../auth/client-address.js'
 import type { DocsAssets } from '../docs/docs-assets.js'
 import type { UploadAccessRules } from '../uploads/upload-access.js'
+
+/** The options of `hono/cors`. */
+export type CorsOptions = NonNullable<Parameters<typeof cors>[0]>
 
 /** Options of {@link S3verless} (the spec's constructor, plus where data lives and the HTTP limits). */
 export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]> {
@@ -99,6 +103,15 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
    * whole). Uploads through `PUT /uploads/files/{name}` have their own limit, the upload config's `maxFileSize`.
    */
   maxBodySize?: number
-  /** Called with every error answered as a 5xx, for logging. */
+  /**
+   * Cross-origin requests from browsers (CORS, through `hono/cors`); off by default, so only
+   * same-origin pages can call the API. Give the allowed origins, e.g.
+   * `{ origin: ['https://shop.example'] }` (a string, a list, or a function of the request's
+   * origin); preflight `OPTIONS` requests are then answered. `ETag`, `Location`, `Allow`,
+   * `Retry-After` and `WWW-Authenticate` are exposed unless `exposeHeaders` says otherwise. Not
+   * applied to the admin UI, which stays same-origin.
+   */
+  cors?: CorsOptions | false
+  /** Called with every 5xx that is a server fault (not the documented 501 and 503), for logging. */
   onServerError?: (error: unknown) => void
 }

@@ -2,11 +2,13 @@ import { RateLimiter } from '@s3verless/auth'
 import { isModel, loadSettings, type Model, type S3verlessSettings, SettingsError } from '@s3verless/core'
 import { PresignedUploadService } from '@s3verless/storage'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { cors } from 'hono/cors'
 import { authRoutes } from '../auth/auth-routes.js'
 import { bearerUser } from '../auth/bearer.js'
 import { behindTrustedProxies, defaultClientAddress, requireClientAddress, runtimeHasConnectionInfo } from '../auth/client-address.js'
 import { needsAuth } from '../crud/access.js'
 import type { CrudContext } from '../crud/crud-context.js'
+import { cursorSeal } from '../crud/cursor-seal.js'
 import { modelRoutes } from '../crud/model-routes.js'
 import { docsRoute } from '../docs/docs-route.js'
 import { errorHandler, notFoundHandler } from '../errors/error-handler.js'
@@ -24,6 +26,9 @@ import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
 import type { S3verlessOptions } from './options.js'
+
+/** The response headers a cross-origin script may read by default (`cors.exposeHeaders` replaces them). */
+export const CORS_EXPOSED_HEADERS: string[] = ['ETag', 'Location', 'Allow', 'Retry-After', 'WWW-Authenticate']
 
 /**
  * The Hono app an `S3verless` builder makes: a standard `Hono` app with the S3verless env, whose
@@ -106,11 +111,18 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       defaultLimit: o.defaultLimit ?? 20,
       maxBulk: o.maxBulk ?? 100,
       maxListValues: o.maxListValues ?? 100,
+      cursors: cursorSeal(this.settings.secretKey),
     }
-    const app = new Hono<S3verlessEnv>()
+    // Not strict: `/products/` reaches the collection as `/products` does.
+    const app = new Hono<S3verlessEnv>({ strict: false })
     const registry = new OpenApiRegistry()
     app.onError(errorHandler({ ...(o.onServerError ? { onServerError: (e) => o.onServerError?.(e) } : {}) }))
     app.notFound(notFoundHandler)
+    if (o.cors) {
+      const allowCors = cors({ ...o.cors, exposeHeaders: o.cors.exposeHeaders ?? CORS_EXPOSED_HEADERS })
+      // The admin UI is same-origin only (its forms carry cookies and CSRF tokens).
+      app.use('*', (c, next) => (c.req.path === '/admin' || c.req.path.startsWith('/admin/') ? next() : allowCors(c, next)))
+    }
     // Every body the API reads is limited while it streams in; the upload PUT enforces its own limit (maxFileSize).
     const uploadPut = /\/uploads\/files\/[^/]*$/
     app.use(

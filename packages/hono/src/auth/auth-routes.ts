@@ -74,12 +74,15 @@ export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: Aut
       : {}),
   })
 
+  // A new user's resource: `/auth/me` (what that user reads once signed in).
+  const meOf = (c: Context) => new URL(c.req.url).pathname.replace(/\/(register|setup)\/?$/, '/me')
+
   return new Hono<S3verlessEnv>()
     .post('/register', async (c) => {
       await limit(c, 'register')
       const input = strings(await readJson(c), ['username', 'email', 'password'], ['fullName'])
       const user = await auth.createUser(input as never)
-      return c.json(publicUser(user) as RequestUser, 201)
+      return c.json(publicUser(user) as RequestUser, 201, { Location: meOf(c) })
     })
     .post('/login', async (c) => {
       await limit(c, 'login')
@@ -131,6 +134,6 @@ export function authRoutes<M extends Model>(auth: S3AuthService<M>, options: Aut
       await limit(c, 'login')
       const input = strings(await readJson(c), ['setupToken', 'username', 'email', 'password'])
       const user = await setupFirstAdmin(auth as unknown as S3AuthService<Model>, options.setupToken, input as never)
-      return c.json(publicUser(user) as RequestUser, 201)
+      return c.json(publicUser(user) as RequestUser, 201, { Location: meOf(c) })
     }) as unknown as AuthRoutes
 }

@@ -1,4 +1,4 @@
-import type { FieldInfo, FieldKind } from '@s3verless/core'
+import { type FieldInfo, type FieldKind, parseIsoDateTime } from '@s3verless/core'
 import { OPERATOR_ALIASES, OPERATORS } from '@s3verless/query'
 
 const OPERATOR_SET: ReadonlySet<string> = new Set([...OPERATORS, ...Object.keys(OPERATOR_ALIASES)])
@@ -40,7 +40,7 @@ function coerceOne(raw: string, kind: FieldKind, nullable: boolean): Coerced {
       if (raw === 'false' || raw === '0') return { ok: true, value: false }
       return { ok: false, message: `expected true or false, got ${JSON.stringify(raw)}` }
     case 'date':
-      return Number.isNaN(Date.parse(raw))
+      return parseIsoDateTime(raw) === undefined
         ? { ok: false, message: `expected an ISO-8601 date, got ${JSON.stringify(raw)}` }
         : { ok: true, value: raw }
     default:

@@ -1,5 +1,6 @@
 import type { Database } from '@s3verless/core'
 import type { ErrorHandlerOptions } from '../errors/error-handler.js'
+import type { CursorSeal } from './cursor-seal.js'
 
 /** What the CRUD routes of every model share. */
 export interface CrudContext {
@@ -14,6 +15,13 @@ export interface CrudContext {
   maxBulk: number
   /** Most values of one list operand in a filter (`id__in`, `category__in`, `__nin`…), default 100. */
   maxListValues: number
+  /**
+   * The secret list cursors are sealed with (the app's `SECRET_KEY`): cursors are encrypted and
+   * authenticated, never raw store keys. Without it, a random key of this process.
+   */
+  cursorSecret?: string
+  /** A ready cursor seal (the `S3verless` app makes one from its settings); takes precedence over `cursorSecret`. */
+  cursors?: CursorSeal
 }
 
 /** The defaults of {@link CrudContext}'s limits. */

@@ -14,7 +14,31 @@ export const LIST_CONTROL_PARAMS: ReadonlySet<string> = new Set([
   'page',
   'pageSize',
   'page_size',
+  'q',
+  'fields',
 ])
+
+/** The values `sort_order` accepts. */
+export const SORT_ORDERS: readonly string[] = ['asc', 'desc']
+
+/** The fields a text search may read: the model's string fields (and arrays of strings), never a hidden one. */
+export function textFields(model: Model): string[] {
+  return Object.entries(model.fields)
+    .filter(([name, f]) => (f.kind === 'string' || (f.kind === 'array' && f.element === 'string')) && !model.hidden.includes(name))
+    .map(([name]) => name)
+}
+
+/**
+ * Reads a text search's `fields` (default: every text field), pushing a 422 error for a field that
+ * is unknown or holds no text.
+ */
+export function readSearchFields(model: Model, fields: readonly string[] | undefined, errors: FieldError[]): string[] | undefined {
+  if (fields === undefined) return undefined
+  const allowed = textFields(model)
+  const bad = fields.filter((f) => !allowed.includes(f))
+  if (bad.length) errors.push({ path: ['fields'], message: `not text fields: ${bad.join(', ')} (text fields: ${allowed.join(', ')})` })
+  return [...fields]
+}
 
 /** A list request, read from its query string. */
 export interface ListParams {
@@ -27,6 +51,8 @@ export interface ListParams {
   /** Page paging when `page` is given. */
   page: number | undefined
   pageSize: number
+  /** A text search, from `q` (and `fields`). */
+  search?: { text: string; fields?: string[] }
 }
 
 const TIMESTAMP: FieldInfo = { kind: 'date', optional: false, nullable: false }
@@ -87,7 +113,10 @@ export function readListParams(
   }
   let orderBy = one('orderBy') ?? one('order_by')
   const sortBy = one('sort_by')
-  if (!orderBy && sortBy) orderBy = one('sort_order')?.toLowerCase() === 'desc' ? `-${sortBy}` : sortBy
+  const sortOrder = one('sort_order')
+  if (sortOrder !== undefined && !SORT_ORDERS.includes(sortOrder.toLowerCase()))
+    errors.push({ path: ['sort_order'], message: `must be asc or desc, got ${JSON.stringify(sortOrder)}` })
+  if (!orderBy && sortBy) orderBy = sortOrder?.toLowerCase() === 'desc' ? `-${sortBy}` : sortBy
   if (orderBy) {
     const field = orderBy.replace(/^-/, '')
     if (!Object.hasOwn(fields, field)) {
@@ -100,6 +129,17 @@ export function readListParams(
   const pageRaw = one('page')
   const page = pageRaw === undefined ? undefined : whole('page', pageRaw, 1, 1, 1_000_000, errors)
   const pageSize = whole('pageSize', one('pageSize') ?? one('page_size'), limits.defaultLimit, 1, limits.maxLimit, errors)
+  const text = one('q')
+  const fieldList = one('fields')
+  const searchFields = readSearchFields(model, fieldList === undefined ? undefined : fieldList.split(',').filter(Boolean), errors)
   if (errors.length) throw validationError('Invalid query string', errors)
-  return { filter, orderBy: orderBy || undefined, limit, cursor: one('cursor') || undefined, page, pageSize }
+  return {
+    filter,
+    orderBy: orderBy || undefined,
+    limit,
+    cursor: one('cursor') || undefined,
+    page,
+    pageSize,
+    ...(text ? { search: { text, ...(searchFields ? { fields: searchFields } : {}) } } : {}),
+  }
 }

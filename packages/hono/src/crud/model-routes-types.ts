@@ -51,6 +51,10 @@ export type ListQuery<M extends Model> = QueryOf<FilterInput<InferRecord<M>>> & 
   order_by?: string
   sort_by?: string
   sort_order?: 'asc' | 'desc'
+  /** Text searched case-insensitively in `fields` (any of them matching). */
+  q?: string
+  /** Comma-separated text fields for `q` (default: every string field). */
+  fields?: string
   limit?: number | `${number}`
   cursor?: string
   page?: number | `${number}`
@@ -62,6 +66,12 @@ export type ListQuery<M extends Model> = QueryOf<FilterInput<InferRecord<M>>> & 
 export interface SearchBody<M extends Model> {
   filter?: FilterInput<InferRecord<M>>
   exclude?: FilterInput<InferRecord<M>>
+  /** Text searched case-insensitively in `fields` (any of them matching). */
+  q?: string
+  /** Text fields for `q` (default: every string field). */
+  fields?: string[]
+  /** Answer `{ plan }` (access path, predicted requests) without reading records. */
+  explain?: boolean
   orderBy?: string
   limit?: number
   cursor?: string
@@ -102,7 +112,7 @@ export type ModelRoutesSchema<M extends Model> = {
       | JsonEndpoint<Id & { json: PatchBody<M> }, InferRecord<M>, 200>
       | ProblemEndpoint<Id & { json: PatchBody<M> }, 404 | 409 | 412 | 422 | Always>
     $put:
-      | JsonEndpoint<Id & { json: CreateBody<M> }, InferRecord<M>, 200>
+      | JsonEndpoint<Id & { json: CreateBody<M> }, InferRecord<M>, 200 | 201>
       | ProblemEndpoint<Id & { json: CreateBody<M> }, 404 | 409 | 412 | 422 | Always>
     $delete: Empty<Id, 204> | ProblemEndpoint<Id, 404 | 409 | 412 | Always>
   }

@@ -1,16 +1,18 @@
-import { type InferRecord, isS3verlessError, type Model, type Repository, type Stored } from '@s3verless/core'
-import { Hono } from 'hono'
+import { type InferRecord, isS3verlessError, isUuid, type Model, type Repository, type Stored } from '@s3verless/core'
+import { type Context, Hono } from 'hono'
 import type { S3verlessEnv } from '../app/env.js'
 import { errorHandler } from '../errors/error-handler.js'
 import { HttpError } from '../errors/http-error.js'
 import { accessFor, allows, cascadeGuard, checkInput, checkList, checkRecord, type ModelAccess, rulesOf } from './access.js'
 import { clientInput, isObject, readJson } from './body.js'
 import { CRUD_DEFAULTS, type CrudContext, type ModelRoutesOptions } from './crud-context.js'
-import { bare, etagOf, ifMatchOf, matchesIfNoneMatch } from './etag.js'
+import { cursorSeal } from './cursor-seal.js'
+import { bare, etagOf, type IfMatch, matchesIfNoneMatch, readIfMatch } from './etag.js'
 import { stripHiddenFields } from './hidden-fields.js'
 import { readListParams } from './list-params.js'
-import { listRecords } from './list-records.js'
+import { listRecords, planOf } from './list-records.js'
 import type { ModelRoutes } from './model-routes-types.js'
+import { createOnly, preconditionFailed } from './preconditions.js'
 import { readSearch } from './search-body.js'
 
 const notFound = (model: Model, id: string) => new HttpError('model.notFound', `${model.name} ${id} not found`, { model: model.name, id })
@@ -23,16 +25,32 @@ async function readOr404<M extends Model>(repo: Repository<M>, id: string): Prom
 }
 
 /**
+ * The answer to a method the route does not take: `OPTIONS` gets 204 with `Allow`, anything else a
+ * 405 problem with `Allow` (RFC 9110 §15.5.6).
+ */
+const methods = (allow: string) => (c: Context) => {
+  if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow })
+  throw new HttpError('http.methodNotAllowed', `${c.req.method} is not allowed here (allowed: ${allow})`, { headers: { Allow: allow } })
+}
+
+/** The path of the collection a request was made under (with no trailing slash). */
+const collectionPath = (c: Context, suffix: RegExp = /$/) => new URL(c.req.url).pathname.replace(/\/$/, '').replace(suffix, '')
+
+/**
  * Runs a write on a record after checking `op`'s rule on the version it reads: the write is
  * conditional on that version (the client's `If-Match`, or the etag checked), so a record that
  * changed in between is checked again (3 tries, then 409) rather than written unchecked.
+ * `If-Match` uses the strong comparison (RFC 9110 §13.1.1): one tag goes to the repository's
+ * conditional write; a list is checked against the record read now and the write is made
+ * conditional on the version found (412 when none is current); `W/` tags never match; `*` is any
+ * existing record.
  */
 async function checkedWrite<M extends Model, T>(
   repo: Repository<M>,
   op: 'update' | 'delete',
   access: ModelAccess,
   id: string,
-  ifMatch: string | undefined,
+  ifMatch: IfMatch,
   write: (current: Stored<InferRecord<M>> | undefined, ifMatch: string | undefined) => Promise<T>,
   options: { change?: Record<string, unknown>; readCurrent?: boolean } = {},
 ): Promise<T> {
@@ -40,15 +58,21 @@ async function checkedWrite<M extends Model, T>(
   const model = repo.model
   const rule = rulesOf(model)[op]
   const needsRecord = access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')
+  const listed = ifMatch.kind === 'oneOf'
   for (let attempt = 1; ; attempt++) {
-    const current = needsRecord || readCurrent ? await readOr404(repo, id) : undefined
+    const current = needsRecord || readCurrent || listed ? await readOr404(repo, id) : undefined
     if (current && needsRecord)
       await checkRecord(model, op, access.user, current as Record<string, unknown>, () => notFound(model, id), change)
-    const pinned = ifMatch ?? (needsRecord && current ? bare(current.$etag) : undefined)
+    let client = ifMatch.kind === 'version' ? ifMatch.version : undefined
+    if (listed && current) {
+      client = bare(current.$etag)
+      if (!ifMatch.versions.includes(client)) throw preconditionFailed(model, id, 'If-Match names no current version (W/ tags never match)')
+    }
+    const pinned = client ?? (needsRecord && current ? bare(current.$etag) : undefined)
     try {
       return await write(current, pinned)
     } catch (error) {
-      if (ifMatch !== undefined || !needsRecord || attempt >= 3 || !isS3verlessError(error, 'model.conflict')) throw error
+      if (client !== undefined || !needsRecord || attempt >= 3 || !isS3verlessError(error, 'model.conflict')) throw error
     }
   }
 }
@@ -73,12 +97,29 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
   const { onServerError, ...given } = options
   const ctx: CrudContext = { ...CRUD_DEFAULTS, ...given }
   rulesOf(model) // malformed rules fail here, when the app is built, not on a request
+  ctx.cursors ??= cursorSeal(ctx.cursorSecret)
   const repo = () => ctx.database.repository(model)
   const owner = model.ownerField
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
   type Rec = InferRecord<M>
 
-  const app = new Hono<S3verlessEnv>()
+  /** `PUT` with `If-None-Match: *`: creates the record with this id (a conditional create, under the create rule), 412 when it exists. */
+  async function createAt(c: Context<S3verlessEnv>, id: string, input: Record<string, unknown>) {
+    const access = accessFor(model, 'create', c)
+    if (!isUuid(id)) throw notFound(model, id)
+    if (owner && access.userId) input[owner] = access.userId
+    await checkInput(model, access.user, input)
+    try {
+      const record = await repo().create({ ...input, id: id.toLowerCase() } as never)
+      return c.json(record as Rec, 201, withEtag({ Location: collectionPath(c) }, record))
+    } catch (error) {
+      if (isS3verlessError(error, 'model.conflict')) throw preconditionFailed(model, id, 'it exists already (If-None-Match: *)')
+      throw error
+    }
+  }
+
+  // Not strict: `/products/` is the collection.
+  const app = new Hono<S3verlessEnv>({ strict: false })
     .use('*', stripHiddenFields(model))
     .get('/', async (c) => {
       const access = accessFor(model, 'list', c)
@@ -88,10 +129,12 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
     })
     .post('/search', async (c) => {
       const access = accessFor(model, 'list', c)
-      const request = readSearch(await readJson(c), limits)
+      const request = readSearch(model, await readJson(c), limits)
       await checkList(model, access.user, request.filter)
+      if (request.explain) return c.json({ plan: planOf(repo(), access, request, ctx) }, 200)
       return c.json(await listRecords<M, Rec>(repo(), access, request, ctx), 200)
     })
+    .all('/search', methods('POST, OPTIONS'))
     .post('/bulk', async (c) => {
       const access = accessFor(model, 'create', c)
       const body = await readJson(c)
@@ -111,8 +154,11 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
       // Every item is checked before any is written: one refused item refuses the request.
       for (const [i, input] of inputs.entries()) await checkInput(model, access.user, input, i)
       const created = await repo().createMany(inputs as never)
-      return c.json({ items: created as Rec[] }, 201)
+      // The created records as one resource: the collection filtered to their ids.
+      const location = `${collectionPath(c, /\/bulk$/)}?id__in=${created.map((r) => r.id).join(',')}`
+      return c.json({ items: created as Rec[] }, 201, { Location: location })
     })
+    .all('/bulk', methods('POST, OPTIONS'))
     .post('/bulk/delete', async (c) => {
       const access = accessFor(model, 'delete', c)
       const body = await readJson(c)
@@ -122,23 +168,24 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
           errors: [{ path: ['ids'], message: `expected an array of at most ${ctx.maxBulk} ids` }],
         })
       }
-      const wanted = [...new Set(ids as string[])]
+      // Ids are UUIDs, stored lower-case: one record (deleted and counted once) however its id is spelled.
+      const wanted = [...new Set((ids as string[]).map((id) => id.toLowerCase()))]
       const rule = rulesOf(model).delete
-      if (access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')) {
-        // Record-level rules: every id must name a record the caller may delete, or nothing is deleted.
-        const found = await repo().getMany(wanted)
-        const byId = new Map(found.map((r) => [r.id, r as Record<string, unknown>]))
-        const missing: string[] = []
-        for (const id of wanted) {
-          const record = byId.get(id.toLowerCase()) ?? byId.get(id)
-          if (!record || !(await allows(model, 'get', access.user, record))) missing.push(id)
-        }
-        if (missing.length)
-          throw new HttpError('model.notFound', `${model.name} not found: ${missing.join(', ')}`, { model: model.name, ids: missing })
-        for (const id of wanted) {
-          const record = byId.get(id.toLowerCase()) ?? byId.get(id)
-          await checkRecord(model, 'delete', access.user, record as Record<string, unknown>, () => notFound(model, id))
-        }
+      const recordRule = access.user?.isAdmin !== true && (rule === 'owner' || typeof rule === 'function')
+      // Every id must name a record (one the caller may see, under a record-level rule), or nothing
+      // is deleted: unknown ids are a 404 listing them, whatever the rule.
+      const found = await repo().getMany(wanted.filter(isUuid))
+      const byId = new Map(found.map((r) => [r.id, r as Record<string, unknown>]))
+      const missing: string[] = []
+      for (const id of wanted) {
+        const record = byId.get(id)
+        if (!record || (recordRule && !(await allows(model, 'get', access.user, record)))) missing.push(id)
+      }
+      if (missing.length)
+        throw new HttpError('model.notFound', `${model.name} not found: ${missing.join(', ')}`, { model: model.name, ids: missing })
+      if (recordRule) {
+        for (const id of wanted)
+          await checkRecord(model, 'delete', access.user, byId.get(id) as Record<string, unknown>, () => notFound(model, id))
       }
       // Cascades are planned for every id before the first delete: one forbidden cascade deletes nothing.
       const mayCascade = cascadeGuard(access.user)
@@ -146,15 +193,16 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
       const deleted = await repo().deleteMany(wanted, { mayCascade })
       return c.json({ deleted }, 200)
     })
+    .all('/bulk/delete', methods('POST, OPTIONS'))
     .post('/', async (c) => {
       const access = accessFor(model, 'create', c)
       const input = clientInput(await readJson(c), owner)
       if (owner && access.userId) input[owner] = access.userId
       await checkInput(model, access.user, input)
       const record = await repo().create(input as never)
-      const location = `${new URL(c.req.url).pathname.replace(/\/$/, '')}/${record.id}`
-      return c.json(record as Rec, 201, withEtag({ Location: location }, record))
+      return c.json(record as Rec, 201, withEtag({ Location: `${collectionPath(c)}/${record.id}` }, record))
     })
+    .all('/', methods('GET, HEAD, POST, OPTIONS'))
     .get('/:id', async (c) => {
       const access = accessFor(model, 'get', c)
       const id = c.req.param('id')
@@ -172,22 +220,23 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
         'update',
         access,
         id,
-        ifMatchOf(c.req.header('if-match')),
+        readIfMatch(c.req.header('if-match')),
         (_, ifMatch) => repo().update(id, patch as never, { ifMatch }),
         { change: patch },
       )
       return c.json(record as Rec, 200, withEtag({}, record))
     })
     .put('/:id', async (c) => {
-      const access = accessFor(model, 'update', c)
       const id = c.req.param('id')
+      if (createOnly(c)) return createAt(c, id, clientInput(await readJson(c), owner))
+      const access = accessFor(model, 'update', c)
       const input = clientInput(await readJson(c), owner)
       const record = await checkedWrite(
         repo(),
         'update',
         access,
         id,
-        ifMatchOf(c.req.header('if-match')),
+        readIfMatch(c.req.header('if-match')),
         (current, ifMatch) => {
           // The owner never changes: a full replace keeps the stored one.
           if (owner && current) input[owner] = (current as Record<string, unknown>)[owner]
@@ -201,12 +250,13 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
       const access = accessFor(model, 'delete', c)
       const id = c.req.param('id')
       const mayCascade = cascadeGuard(access.user)
-      const deleted = await checkedWrite(repo(), 'delete', access, id, ifMatchOf(c.req.header('if-match')), (_, ifMatch) =>
+      const deleted = await checkedWrite(repo(), 'delete', access, id, readIfMatch(c.req.header('if-match')), (_, ifMatch) =>
         repo().delete(id, { ifMatch, mayCascade }),
       )
       if (!deleted) throw notFound(model, id)
       return c.body(null, 204)
     })
+    .all('/:id', methods('GET, HEAD, PUT, PATCH, DELETE, OPTIONS'))
   // Its own error handler: mounted in any Hono app, a bad body is a 422 problem+json, never a 500.
   app.onError(errorHandler(onServerError ? { onServerError } : {}))
   return app as unknown as ModelRoutes<M>

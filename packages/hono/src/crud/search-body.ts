@@ -1,20 +1,45 @@
+import type { Model } from '@s3verless/core'
 import { HttpError } from '../errors/http-error.js'
+import type { FieldError } from '../errors/problem-details.js'
 import { isObject } from './body.js'
+import { readSearchFields } from './list-params.js'
 import type { ListRequest } from './list-records.js'
+
+/** The members a search body may have: anything else is refused (a typo would otherwise widen the answer in silence). */
+export const SEARCH_BODY_KEYS: readonly string[] = [
+  'filter',
+  'exclude',
+  'q',
+  'fields',
+  'orderBy',
+  'limit',
+  'cursor',
+  'page',
+  'pageSize',
+  'explain',
+]
 
 const whole = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
 
+/** A search request, plus whether only its plan is wanted. */
+export type SearchRequest = ListRequest & { explain: boolean }
+
 /**
- * Reads a search body: `{ filter?, exclude?, orderBy?, limit?, cursor?, page?, pageSize? }`, with
- * filters as JSON values (`{ "price__gt": 3, "category__in": ["a", "b"] }`; dates as ISO strings).
- * Unknown fields and operators are refused by the query package (400).
- * @throws HttpError `http.validation` (422) naming each malformed member.
+ * Reads a search body: `{ filter?, exclude?, q?, fields?, orderBy?, limit?, cursor?, page?, pageSize?, explain? }`,
+ * with filters as JSON values (`{ "price__gt": 3, "category__in": ["a", "b"] }`; dates as ISO
+ * strings), `q` a text searched case-insensitively in `fields` (default: the model's string fields),
+ * and `explain: true` for the plan alone. Unknown filter fields and operators are refused by the
+ * query package (400).
+ * @throws HttpError `http.validation` (422) naming each malformed or unknown member.
  */
-export function readSearch(body: unknown, limits: { maxLimit: number; defaultLimit: number }): ListRequest {
+export function readSearch(model: Model, body: unknown, limits: { maxLimit: number; defaultLimit: number }): SearchRequest {
   if (!isObject(body))
     throw new HttpError('http.validation', 'The body must be a JSON object', { errors: [{ path: [], message: 'expected an object' }] })
-  const errors: { path: string[]; message: string }[] = []
+  const errors: FieldError[] = []
+  for (const key of Object.keys(body)) {
+    if (!SEARCH_BODY_KEYS.includes(key)) errors.push({ path: [key], message: `unknown member (members: ${SEARCH_BODY_KEYS.join(', ')})` })
+  }
   const objectAt = (name: string) => {
     const value = body[name]
     if (value === undefined) return {}
@@ -34,6 +59,15 @@ export function readSearch(body: unknown, limits: { maxLimit: number; defaultLim
     errors.push({ path: ['pageSize'], message: `expected a whole number from 1 to ${limits.maxLimit}` })
   if (body.page !== undefined && !whole(body.page, 1, 1_000_000)) errors.push({ path: ['page'], message: 'expected a whole number from 1' })
   if (body.cursor !== undefined && typeof body.cursor !== 'string') errors.push({ path: ['cursor'], message: 'expected a cursor string' })
+  if (body.explain !== undefined && typeof body.explain !== 'boolean') errors.push({ path: ['explain'], message: 'expected true or false' })
+  const text = body.q
+  if (text !== undefined && typeof text !== 'string') errors.push({ path: ['q'], message: 'expected the text to search for' })
+  let fields: string[] | undefined
+  if (body.fields !== undefined) {
+    if (!Array.isArray(body.fields) || body.fields.some((f) => typeof f !== 'string'))
+      errors.push({ path: ['fields'], message: 'expected an array of field names' })
+    else fields = readSearchFields(model, body.fields as string[], errors)
+  }
   if (errors.length) throw new HttpError('http.validation', 'Invalid search', { errors })
   return {
     filter,
@@ -43,5 +77,7 @@ export function readSearch(body: unknown, limits: { maxLimit: number; defaultLim
     cursor: body.cursor as string | undefined,
     page: body.page as number | undefined,
     pageSize: pageSize as number,
+    explain: body.explain === true,
+    ...(typeof text === 'string' && text !== '' ? { search: { text, ...(fields ? { fields } : {}) } } : {}),
   }
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { HttpError } from './http-error.js'
 import { problemResponse, statusTitle } from './problem-details.js'
-import { headersFor, problemFor } from './to-problem.js'
+import { headersFor, isServerFault, problemFor } from './to-problem.js'
 
 /** Options of {@link errorHandler}. */
 export interface ErrorHandlerOptions {
@@ -19,11 +19,26 @@ export function errorHandler(options: ErrorHandlerOptions = {}) {
   return (error: Error, c: Context): Response => {
     const target = error instanceof HTTPException ? fromHttpException(error) : error
     const problem = problemFor(target, { ifMatch: c.req.header('if-match') !== undefined })
-    if (problem.status >= 500 && problem.status !== 503) options.onServerError?.(error, c)
-    const headers = headersFor(target)
-    if (problem.status === 401) headers['WWW-Authenticate'] = 'Bearer'
+    if (isServerFault(problem.status)) options.onServerError?.(error, c)
+    const headers = { ...headersFor(target) }
+    if (problem.status === 401) headers['WWW-Authenticate'] = wwwAuthenticate(problem.code, problem.detail)
     return problemResponse(problem, headers)
   }
+}
+
+/** Codes of a bearer token that was sent and refused: RFC 6750's `invalid_token`. */
+const TOKEN_CODES: ReadonlySet<string> = new Set(['auth.invalidToken', 'auth.expiredToken', 'auth.revokedToken'])
+
+/**
+ * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3): `Bearer error="invalid_token"` with an
+ * `error_description` when the token sent was refused; a bare `Bearer realm="api"` challenge when
+ * none was sent or the 401 is about something else (wrong password), as §3.1 asks: no error code then.
+ */
+export function wwwAuthenticate(code: string, detail: string): string {
+  if (!TOKEN_CODES.has(code)) return 'Bearer realm="api"'
+  // error_description allows printable ASCII but '"' and '\\' (RFC 6750 §3).
+  const description = detail.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ').slice(0, 200)
+  return `Bearer realm="api", error="invalid_token", error_description="${description}"`
 }
 
 function fromHttpException(error: HTTPException): HttpError {

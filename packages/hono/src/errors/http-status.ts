@@ -9,6 +9,11 @@ export const HTTP_ERROR_CODES = {
   'http.unauthorized': { status: 401, meaning: 'The route needs a signed-in user: send Authorization: Bearer <access token>.' },
   'http.forbidden': { status: 403, meaning: 'The user lacks the role, or a form failed its CSRF check.' },
   'http.notFound': { status: 404, meaning: 'No such route.' },
+  'http.methodNotAllowed': { status: 405, meaning: 'The route does not take this method; `Allow` lists the ones it takes.' },
+  'http.preconditionFailed': {
+    status: 412,
+    meaning: 'An `If-Match` named no current version, or `If-None-Match: *` found the record already there.',
+  },
   'http.payloadTooLarge': { status: 413, meaning: 'The body is larger than allowed.' },
   'http.unsupportedMediaType': { status: 415, meaning: 'The body is not of the expected media type (application/json).' },
   'http.validation': { status: 422, meaning: 'A query string or body of the wrong shape; `errors` names each member.' },

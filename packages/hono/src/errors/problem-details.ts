@@ -29,24 +29,46 @@ export interface ProblemDetails {
 /** The media type of problem details bodies. */
 export const PROBLEM_JSON = 'application/problem+json'
 
+/** The reason phrases of RFC 9110 §15 (and 6585, 7725, 8470), so a problem's title says what happened. */
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  421: 'Misdirected Request',
   422: 'Unprocessable Content',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
+  426: 'Upgrade Required',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 }
 
-/** The HTTP status phrase used as a problem's `title`. */
-export const statusTitle = (status: number): string => TITLES[status] ?? 'Error'
+/** The HTTP status phrase used as a problem's `title` (`Client Error`/`Server Error` for a status with none). */
+export const statusTitle = (status: number): string => TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error')
 
 /** A `Response` carrying `problem` as `application/problem+json`, with its status. */
 export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): Response {

@@ -54,6 +54,16 @@ function extensions(code: string, details: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Statuses that answer a known condition rather than a fault, so their message is kept and they are
+ * not reported as server errors: 501 (the store cannot do this, e.g. presign on a memory store) and
+ * 503 (the store or an index is unavailable for now).
+ */
+export const EXPECTED_SERVER_STATUSES: ReadonlySet<number> = new Set([501, 503])
+
+/** True for a 5xx that is a fault of the server (to log), not a documented answer. */
+export const isServerFault = (status: number): boolean => status >= 500 && !EXPECTED_SERVER_STATUSES.has(status)
+
+/**
  * The problem+json body for an error: S3verless errors keep their code and message and get the
  * status of {@link HTTP_STATUS_BY_CODE}; anything else is a 500 whose message is not revealed.
  * Server-side failures (5xx) never echo the error's message, which can name buckets or keys.
@@ -67,7 +77,7 @@ export function problemFor(error: unknown, context: ProblemContext = {}): Proble
     type: 'about:blank',
     title: statusTitle(status),
     status,
-    detail: status >= 500 && status !== 503 ? 'An unexpected error occurred.' : error.message,
+    detail: isServerFault(status) ? 'An unexpected error occurred.' : error.message,
     code: error.code,
     ...extensions(error.code, error.details),
   }

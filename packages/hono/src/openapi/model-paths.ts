@@ -1,12 +1,22 @@
 import type { AccessOperation, Model } from '@s3verless/core'
 import * as z from 'zod'
 import { type AccessSubject, isPublic, ruleOf } from '../crud/access.js'
-import { filterableFields } from '../crud/list-params.js'
+import { filterableFields, SORT_ORDERS, textFields } from '../crud/list-params.js'
 import type { OpenApiRegistry } from './openapi-registry.js'
 import { modelSchemas, ProblemSchema } from './schemas.js'
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } })
+
+const location = { Location: { schema: { type: 'string' as const }, description: 'The URL of what was created' } }
+const allow = { Allow: { schema: { type: 'string' as const }, description: 'The methods the path takes' } }
+
+const challenge = {
+  'WWW-Authenticate': {
+    schema: { type: 'string' as const },
+    description: 'Bearer, with error="invalid_token" when the token sent was refused',
+  },
+}
 
 /**
  * Documents one model's CRUD routes in the app's OpenAPI registry (the routes themselves are
@@ -16,12 +26,28 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
   const { input, patch, record } = modelSchemas(model)
   const base = `${prefix}/${model.plural}`
   const tags = [model.name]
-  const base400 = problem('Unknown filter field or operator, invalid cursor, or a query over its maxScan (with the plan)')
-  const common = { 422: problem('Invalid input, with per-field errors'), 503: problem('The object store or an index is not available') }
+  const base400 = problem('Unknown filter field or operator, or a query over its maxScan (with the plan)')
+  const common = {
+    405: { ...problem('The path does not take this method'), headers: allow },
+    422: problem('Invalid input, with per-field errors (a malformed or tampered cursor, a bad filter operand, an unknown search member)'),
+    503: problem('The object store or an index is not available'),
+  }
   /** An operation's security requirement (none when public) and its rule in words. */
   const rule = (op: AccessOperation) => accessSpec(model, op)
-  /** An operation's errors: 401/403 as its rule allows, and the common ones. */
-  const errorsOf = (op: AccessOperation) => ({ 400: base400, ...accessErrors(model, op), ...common })
+  /** An operation's errors: 401 (with its challenge) and 403 as its rule allows, and the common ones. */
+  const errorsOf = (op: AccessOperation) => {
+    const access: Record<number, ReturnType<typeof problem> & { headers?: typeof challenge }> = accessErrors(model, op)
+    if (access[401]) access[401] = { ...access[401], headers: challenge }
+    return { 400: base400, ...access, ...common }
+  }
+  const tooLarge = { 413: problem('The body is larger than allowed') }
+  const ifMatch = z.object({
+    'If-Match': z.string().optional().meta({
+      description:
+        'Write only if the record is at one of these versions: a list of strong tags ("a", "b"; W/ tags never match), or * for any existing record',
+    }),
+  })
+  const texts = textFields(model)
   const id = z.object({ id: z.uuid() })
   const etag = { ETag: { schema: { type: 'string' as const }, description: 'The record version, for If-Match / If-None-Match' } }
   const filters = Object.fromEntries(
@@ -35,7 +61,20 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
         }),
     ]),
   )
-  const page = z.object({ items: z.array(record), nextCursor: z.string().nullable() })
+  const page = z.object({
+    items: z.array(record),
+    nextCursor: z.string().nullable().meta({ description: 'Opaque (sealed with the app secret); pass it back as `cursor`' }),
+    skipped: z.number().int().optional().meta({ description: 'Corrupt records met on this page and left out (not in totalCount)' }),
+  })
+  const search = {
+    q: z.string().optional().meta({
+      description: `Text searched case-insensitively, any of \`fields\` matching (no index serves it: checked on each record read; a scan on its own, within maxScan)`,
+    }),
+    fields: z
+      .string()
+      .optional()
+      .meta({ description: `Comma-separated fields for \`q\` (default all text fields: ${texts.join(', ') || 'none'})` }),
+  }
   reg.registerPath({
     method: 'get',
     path: base,
@@ -45,7 +84,10 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     request: {
       query: z.object({
         ...filters,
+        ...search,
         orderBy: z.string().optional().meta({ description: 'A field, "-" first for descending' }),
+        sort_by: z.string().optional().meta({ description: 'A field (with sort_order)' }),
+        sort_order: z.enum(SORT_ORDERS as [string, ...string[]]).optional(),
         limit: z.string().optional(),
         cursor: z.string().optional(),
         page: z.string().optional(),
@@ -61,7 +103,12 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     ...rule('create'),
     summary: `Create a ${model.name}`,
     request: { body: { content: { 'application/json': { schema: input } } } },
-    responses: { 201: { ...json('Created', record), headers: etag }, 409: problem('A unique value is taken'), ...errorsOf('create') },
+    responses: {
+      201: { ...json('Created', record), headers: { ...etag, ...location } },
+      409: problem('A unique value is taken'),
+      ...tooLarge,
+      ...errorsOf('create'),
+    },
   })
   reg.registerPath({
     method: 'post',
@@ -71,8 +118,9 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     summary: `Create many ${model.plural} (all validated first)`,
     request: { body: { content: { 'application/json': { schema: z.object({ items: z.array(input) }) } } } },
     responses: {
-      201: json('Created', z.object({ items: z.array(record) })),
+      201: { ...json('Created', z.object({ items: z.array(record) })), headers: location },
       409: problem('A unique value is taken'),
+      ...tooLarge,
       ...errorsOf('create'),
     },
   })
@@ -84,8 +132,9 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     summary: `Delete many ${model.plural}`,
     request: { body: { content: { 'application/json': { schema: z.object({ ids: z.array(z.uuid()) }) } } } },
     responses: {
-      200: json('How many were deleted', z.object({ deleted: z.number().int() })),
-      404: problem('Not found'),
+      200: json('How many were deleted (each record once, however its id is spelled)', z.object({ deleted: z.number().int() })),
+      404: problem('Some ids are unknown (or not yours): listed in `ids`, nothing deleted'),
+      ...tooLarge,
       ...errorsOf('delete'),
     },
   })
@@ -99,20 +148,31 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
       body: {
         content: {
           'application/json': {
-            schema: z.object({
-              filter: z.record(z.string(), z.unknown()).optional(),
-              exclude: z.record(z.string(), z.unknown()).optional(),
-              orderBy: z.string().optional(),
-              limit: z.number().int().optional(),
-              cursor: z.string().optional(),
-              page: z.number().int().optional(),
-              pageSize: z.number().int().optional(),
-            }),
+            schema: z
+              .object({
+                filter: z.record(z.string(), z.unknown()).optional(),
+                exclude: z.record(z.string(), z.unknown()).optional(),
+                q: search.q,
+                fields: z
+                  .array(z.string())
+                  .optional()
+                  .meta({ description: `Fields for \`q\` (default: ${texts.join(', ') || 'none'})` }),
+                explain: z
+                  .boolean()
+                  .optional()
+                  .meta({ description: 'Answer { plan } (the access path and predicted requests) without reading records' }),
+                orderBy: z.string().optional(),
+                limit: z.number().int().optional(),
+                cursor: z.string().optional(),
+                page: z.number().int().optional(),
+                pageSize: z.number().int().optional(),
+              })
+              .strict(),
           },
         },
       },
     },
-    responses: { 200: json('A page of records', page), ...errorsOf('list') },
+    responses: { 200: json('A page of records, or { plan } with explain', page), ...tooLarge, ...errorsOf('list') },
   })
   reg.registerPath({
     method: 'get',
@@ -120,7 +180,12 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     tags,
     ...rule('get'),
     summary: `Get a ${model.name}`,
-    request: { params: id },
+    request: {
+      params: id,
+      headers: z.object({
+        'If-None-Match': z.string().optional().meta({ description: 'Answer 304 when one of these versions is current' }),
+      }),
+    },
     responses: {
       200: { ...json('The record', record), headers: etag },
       304: { description: 'Not modified (If-None-Match)' },
@@ -139,12 +204,30 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
       tags,
       ...rule('update'),
       summary,
-      request: { params: id, body: { content: { 'application/json': { schema } } } },
+      request: {
+        params: id,
+        headers:
+          method === 'put'
+            ? ifMatch.extend({
+                'If-None-Match': z
+                  .string()
+                  .optional()
+                  .meta({ description: '* creates the record with this id, only if it does not exist (412 if it does)' }),
+              })
+            : ifMatch,
+        body: { content: { 'application/json': { schema } } },
+      },
       responses: {
         200: { ...json('The record', record), headers: etag },
+        ...(method === 'put' ? { 201: { ...json('Created (If-None-Match: *)', record), headers: { ...etag, ...location } } } : {}),
         404: problem('Not found'),
         409: problem('A unique value is taken, or a concurrent change'),
-        412: problem('If-Match names an old version'),
+        412: problem(
+          method === 'put'
+            ? 'If-Match names no current version, or If-None-Match: * found the record'
+            : 'If-Match names no current version',
+        ),
+        ...tooLarge,
         ...errorsOf('update'),
       },
     })
@@ -155,12 +238,12 @@ export function registerModelPaths(reg: OpenApiRegistry, model: Model, prefix: s
     tags,
     ...rule('delete'),
     summary: `Delete a ${model.name}`,
-    request: { params: id },
+    request: { params: id, headers: ifMatch },
     responses: {
       204: { description: 'Deleted' },
       404: problem('Not found'),
       409: problem('Related records restrict the delete'),
-      412: problem('If-Match names an old version'),
+      412: problem('If-Match names no current version'),
       ...errorsOf('delete'),
     },
   })

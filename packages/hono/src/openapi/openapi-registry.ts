@@ -19,7 +19,7 @@ export interface PathSpec {
   summary?: string
   description?: string
   security?: Record<string, string[]>[] | undefined
-  request?: { query?: z.ZodObject; params?: z.ZodObject; body?: { content: Content } }
+  request?: { query?: z.ZodObject; params?: z.ZodObject; headers?: z.ZodObject; body?: { content: Content } }
   responses: Record<number, Response | undefined>
 }
 
@@ -80,7 +80,7 @@ export class OpenApiRegistry {
     }
     const content = (c: Content, io: 'input' | 'output') =>
       Object.fromEntries(Object.entries(c).map(([type, { schema }]) => [type, { schema: convert(schema, io) }]))
-    const parameters = (shape: z.ZodObject | undefined, where: 'query' | 'path') =>
+    const parameters = (shape: z.ZodObject | undefined, where: 'query' | 'path' | 'header') =>
       Object.entries(shape?.shape ?? {}).map(([name, field]) => {
         const schema = convert(field as z.ZodType, 'input')
         const { description, ...rest } = schema
@@ -100,7 +100,11 @@ export class OpenApiRegistry {
     const paths: Record<string, Record<string, unknown>> = {}
     for (const op of this.operations) {
       const request = op.request ?? {}
-      const params = [...parameters(request.params, 'path'), ...parameters(request.query, 'query')]
+      const params = [
+        ...parameters(request.params, 'path'),
+        ...parameters(request.query, 'query'),
+        ...parameters(request.headers, 'header'),
+      ]
       paths[op.path] ??= {}
       ;(paths[op.path] as Record<string, unknown>)[op.method] = {
         ...(op.tags ? { tags: op.tags } : {}),

@@ -81,7 +81,7 @@ export function uploadRoutes(options: UploadRoutesOptions): UploadRoutes {
     }
     const file = await service.confirmUpload(client, body.key, c.get('user')?.id ?? null)
     if (!file) throw new HttpError('model.notFound', 'No object was uploaded at that key', { model: 'UploadedFile' })
-    return c.json(file, 201)
+    return c.json(file, 201, { Location: `${new URL(c.req.url).pathname.replace(/\/confirm\/?$/, '')}/${file.id}` })
   })
   app.put('/files/:filename', async (c) => {
     const length = c.req.header('content-length')

@@ -79,4 +79,5 @@ function ordered(actual: unknown, operand: unknown, test: (order: number) => boo
   return order !== undefined && test(order)
 }
 
-const foldCase = (text: string): string => text.toUpperCase().toLowerCase()
+/** Unicode case folding without locale, as `icontains` compares (upper-cased, then lower-cased). */
+export const foldCase = (text: string): string => text.toUpperCase().toLowerCase()

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { RequestUser } from '../../app/env.js'
 import { CSRF_FIELD } from '../csrf.js'
@@ -11,18 +12,33 @@ export interface PageContext {
   csrf: string
 }
 
-/** The HTML document around every admin page. */
+/** The HTML document around every admin page, with its doctype (standards mode, never quirks). */
 export function Document(props: { ctx: PageContext; heading: string; children: Child }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.heading} · ${props.ctx.title} admin`}</title>
-        <link rel="stylesheet" href={`${props.ctx.base}/assets/admin.css`} />
-      </head>
-      <body>{props.children}</body>
-    </html>
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.heading} · ${props.ctx.title} admin`}</title>
+          <link rel="stylesheet" href={`${props.ctx.base}/assets/admin.css`} />
+        </head>
+        <body>{props.children}</body>
+      </html>
+    </>
+  )
+}
+
+/** A page that only says one thing (an error, a refusal). */
+export function MessagePage(props: { ctx: PageContext; heading: string; message: string }) {
+  return (
+    <Document ctx={props.ctx} heading={props.heading}>
+      <main>
+        <h1>{props.heading}</h1>
+        <p>{props.message}</p>
+      </main>
+    </Document>
   )
 }
 
