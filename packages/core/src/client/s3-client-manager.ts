@@ -4,7 +4,7 @@ import { S3FetchClient } from '../s3/s3-fetch-client.js'
 import type { S3verlessSettings } from '../settings/settings.js'
 import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import type { RetryOptions } from '../store/retry.js'
-import { type S3Store, s3Store } from '../store/s3-store.js'
+import { fetchS3Store, type S3Store } from '../store/s3-store.js'
 import { type ClientStats, ClientStatsRecorder } from './client-stats.js'
 
 /** How to reach S3, when not given as settings. */
@@ -144,7 +144,7 @@ export class S3ClientManager {
       })
     }
     const shared = this.acquire()
-    return s3Store({
+    return fetchS3Store({
       client: shared.client,
       bucket: name,
       stats: shared.stats,

@@ -1,3 +1,4 @@
+import { SettingsError } from '../errors.js'
 import type { S3Credentials } from './s3-credentials.js'
 import { S3FetchClient } from './s3-fetch-client.js'
 
@@ -37,6 +38,13 @@ export async function fetchClientFromSdk(client: SdkS3ClientLike): Promise<S3Fet
     region,
     ...(url ? { endpoint: url } : {}),
     forcePathStyle: config.forcePathStyle ?? false,
-    credentials: () => config.credentials(),
+    // The SDK's provider chain found nothing: a settings problem, said so (never retried as an outage).
+    credentials: () =>
+      config.credentials().catch((error: unknown) => {
+        throw new SettingsError(
+          'No S3 credentials: the AWS SDK client found none (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where the SDK finds a profile or role)',
+          { cause: error, details: { variables: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] } },
+        )
+      }),
   })
 }

@@ -1,13 +1,4 @@
-import {
-  AccessDenied,
-  Conflict,
-  InvalidRequest,
-  PreconditionFailed,
-  S3verlessError,
-  SettingsError,
-  Throttled,
-  Unavailable,
-} from '../errors.js'
+import { AccessDenied, Conflict, InvalidRequest, PreconditionFailed, S3verlessError, Throttled, Unavailable } from '../errors.js'
 
 /** What an SDK error looks like to us. */
 interface SdkErrorShape {
@@ -46,13 +37,6 @@ export function translateS3Error(error: unknown, ctx: ErrorContext): S3verlessEr
   const code = e?.code ?? ''
   const opts = { cause: error, details: { status, providerCode: name || code } }
   const { operation, key } = ctx
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(e?.message ?? '')) {
-    return new SettingsError(
-      `No S3 credentials for ${operation}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or pass accessKeyId and ` +
-        'secretAccessKey to S3ClientManager), or run where the AWS SDK finds credentials (a profile, a container or instance role)',
-      { cause: error, details: { variables: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], operation } },
-    )
-  }
   if (status === 412 || name === 'PreconditionFailed') return new PreconditionFailed(operation, key, opts)
   if (status === 409 || name === 'ConditionalRequestConflict') return new Conflict(operation, key, opts)
   if (status === 429 || THROTTLE_NAMES.has(name)) return new Throttled(operation, key, opts)

@@ -40,10 +40,7 @@ const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/
 
 /** The S3 errors the store translates; anything else thrown is a fault of the runtime or caller and propagates as it is. */
 const isS3Failure = (error: unknown) =>
-  error instanceof S3ResponseError ||
-  error instanceof S3NetworkError ||
-  (error as Error)?.name === 'CredentialsProviderError' ||
-  sdkStatusOf(error) !== undefined
+  error instanceof S3ResponseError || error instanceof S3NetworkError || sdkStatusOf(error) !== undefined
 
 /**
  * An object store on S3 and S3-compatible servers (Ceph RGW, MinIO, R2) over `fetch`: no AWS SDK and no
@@ -56,6 +53,18 @@ const isS3Failure = (error: unknown) =>
  * const store = s3Store({ client: new S3FetchClient({ region: 'us-east-1', credentials }), bucket: 'my-bucket' })
  */
 export const s3Store = (options: S3StoreOptions): S3Store => {
+  const given = options.client
+  return storeOn(options, () => (isSdkClient(given) ? fetchClientFromSdk(given) : Promise.resolve(given as S3FetchClient)))
+}
+
+/**
+ * @internal An S3 store on a fetch client (what `S3ClientManager` makes): {@link s3Store} without the
+ * AWS SDK client adapter, so bundles that never pass an SDK client do not carry it.
+ */
+export const fetchS3Store = (options: S3StoreOptions & { client: S3FetchClient }): S3Store =>
+  storeOn(options, () => Promise.resolve(options.client))
+
+function storeOn(options: S3StoreOptions, resolveClient: () => Promise<S3FetchClient>): S3Store {
   const { bucket } = options
   const quirks = resolveQuirks(options.provider)
   const retry = { ...DEFAULT_RETRY, ...options.retry }
@@ -64,8 +73,7 @@ export const s3Store = (options: S3StoreOptions): S3Store => {
   let fetchClient: Promise<S3FetchClient> | undefined
   const client = () => {
     if (!fetchClient) {
-      const given = options.client
-      fetchClient = isSdkClient(given) ? fetchClientFromSdk(given) : Promise.resolve(given as S3FetchClient)
+      fetchClient = resolveClient()
       fetchClient.catch(() => {
         fetchClient = undefined
       })
