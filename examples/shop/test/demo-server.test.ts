@@ -15,6 +15,8 @@ let server: ChildProcess | undefined
 let base = ''
 let setupToken = ''
 let dataDir = ''
+/** Tokens the first test made (login is limited to 5 a minute per address, so the second reuses them). */
+const kept: { boss?: string; ann?: { accessToken: string; refreshToken: string } } = {}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 's3verless-demo-'))
@@ -94,8 +96,10 @@ describe('the real demo server (npm start)', () => {
       expect(res.headers.get('location'), 'Location on 201').toBeTruthy()
     }
     const boss = (await login('boss')).accessToken
-    const ann = (await login('ann')).accessToken
+    kept.ann = await login('ann')
+    const ann = kept.ann.accessToken
     const ben = (await login('ben')).accessToken
+    kept.boss = boss
     const lamp = { name: 'Lamp', sku: 'L-1', price: 30, category: 'home' }
 
     // §1 access rules: products public to read, admin to write; reviews owner-scoped.
@@ -143,5 +147,64 @@ describe('the real demo server (npm start)', () => {
     // Look-alike usernames are refused.
     const lookalike = await call('/auth/register', { body: { username: 'ANN', email: 'ann2@example.com', password: PASSWORD } })
     expect([409, 422]).toContain(lookalike.status)
+  }, 120_000)
+
+  it('conditional requests, cursors, bulk delete, refresh reuse and login limits hold over real HTTP', async () => {
+    const boss = kept.boss as string
+    const made = []
+    for (let i = 0; i < 4; i++) {
+      const res = await call('/products', { body: { name: `Desk ${i}`, sku: `D-${i}`, price: 10 + i, category: 'books' }, token: boss })
+      made.push({ ...((await res.json()) as { id: string }), etag: res.headers.get('etag') as string })
+    }
+    const [a, b] = made as [{ id: string; etag: string }, { id: string; etag: string }]
+    // If-Match: strong tags, lists; W/ never matches; If-None-Match: * on PUT creates only.
+    expect(
+      (await call(`/products/${a.id}`, { method: 'PATCH', body: { price: 1 }, token: boss, headers: { 'if-match': `W/${a.etag}` } }))
+        .status,
+    ).toBe(412)
+    const listed = await call(`/products/${a.id}`, {
+      method: 'PATCH',
+      body: { price: 2 },
+      token: boss,
+      headers: { 'if-match': `"stale", ${a.etag}` },
+    })
+    expect(listed.status).toBe(200)
+    const fresh = '018f0000-0000-7000-8000-0000000000aa'
+    const put = { name: 'Shelf', sku: 'S-1', price: 5, category: 'home' }
+    expect((await call(`/products/${fresh}`, { method: 'PUT', body: put, token: boss, headers: { 'if-none-match': '*' } })).status).toBe(
+      201,
+    )
+    const again = await call(`/products/${fresh}`, { method: 'PUT', body: put, token: boss, headers: { 'if-none-match': '*' } })
+    expect(again.status).toBe(412)
+    expect(((await again.json()) as { title: string }).title).toBe('Precondition Failed')
+    // Cursors are opaque and sealed.
+    const page = (await (await call('/products?category=books&orderBy=price&limit=2')).json()) as { nextCursor: string }
+    expect(
+      atob(
+        page.nextCursor
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(page.nextCursor.length / 4) * 4, '='),
+      ),
+    ).not.toMatch(/products/)
+    const flipped = page.nextCursor.slice(0, 10) + (page.nextCursor[10] === 'A' ? 'B' : 'A') + page.nextCursor.slice(11)
+    expect((await call(`/products?category=books&orderBy=price&limit=2&cursor=${flipped}`)).status).toBe(422)
+    // Bulk delete counts a record once whatever the case of its id.
+    const bulk = await call('/products/bulk/delete', { body: { ids: [b.id.toUpperCase(), b.id] }, token: boss })
+    expect(await bulk.json()).toEqual({ deleted: 1 })
+    // A refresh presented twice within the reuse interval answers the same pair; an unknown token logs nothing out.
+    const pair = kept.ann as { refreshToken: string }
+    const first = (await (await call('/auth/refresh', { body: { refreshToken: pair.refreshToken } })).json()) as { refreshToken: string }
+    const second = (await (await call('/auth/refresh', { body: { refreshToken: pair.refreshToken } })).json()) as { refreshToken: string }
+    expect(second.refreshToken).toBe(first.refreshToken)
+    expect((await call('/auth/logout', { body: { refreshToken: 'not-a-token' } })).status).toBe(204)
+    // Login is limited to 5 a minute per client address (the socket's, here; the logins above count):
+    // bad logins are 401 until the limit, then 429 before the password is checked.
+    const statuses: number[] = []
+    while (statuses.length < 6 && statuses.at(-1) !== 429) {
+      statuses.push((await call('/auth/login', { body: { username: 'ben', password: 'wrong-password-1' } })).status)
+    }
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true)
   }, 120_000)
 })
