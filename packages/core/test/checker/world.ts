@@ -8,8 +8,8 @@ import {
   instrumentStore,
   type ObjectStore,
   type Repository,
-  type StoreOp,
 } from '../../src/index.js'
+import { type Listener, tapped } from '../repository/race-fixtures.js'
 
 // The world the randomized checker of issue 17 runs in: products written first by version 1 of the
 // model and read by version 2 (a lazy upgrade that changes a unique and an indexed value), and a
@@ -77,7 +77,7 @@ export interface Client {
   notes: Repository<typeof Note>
 }
 
-export type Listener = (op: StoreOp, key: string) => void
+export type { Listener } from '../repository/race-fixtures.js'
 
 /** A client of `shared` (lease `leaseMs`, namespace `basePath`); `listen` hears of every request the store performed. */
 export function clientOf(shared: ObjectStore, options: { leaseMs: number; basePath?: string; listen?: Listener }): Client {
@@ -106,25 +106,4 @@ export function legacyProducts(shared: ObjectStore, options: { leaseMs: number; 
     leaseMs: options.leaseMs,
     ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
   }).repository(ProductV1)
-}
-
-/** Calls `listener` when the store has performed a request (before the caller sees the answer). */
-function tapped(inner: ObjectStore, listener: Listener): ObjectStore {
-  const after =
-    <T>(op: StoreOp, key: string) =>
-    (result: T) => {
-      listener(op, key)
-      return result
-    }
-  const get = ((key: string, opts?: Parameters<ObjectStore['get']>[1]) =>
-    inner.get(key, opts ?? {}).then(after('get', key))) as ObjectStore['get']
-  return {
-    name: inner.name,
-    capabilities: inner.capabilities,
-    get,
-    put: (key, body, opts) => inner.put(key, body, opts).then(after('put', key)),
-    delete: (key, opts) => inner.delete(key, opts).then(after('delete', key)),
-    deleteMany: (keys) => inner.deleteMany(keys).then(after('deleteMany', keys.join(' '))),
-    list: (prefix, opts) => inner.list(prefix, opts).then(after('list', prefix)),
-  }
 }

@@ -49,7 +49,7 @@ export interface Client {
 export type Listener = (op: StoreOp, key: string) => void
 
 /** Calls `listener` synchronously when the store has performed a request (before the caller sees the answer). */
-function tapped(inner: ObjectStore, listener: Listener): ObjectStore {
+export function tapped(inner: ObjectStore, listener: Listener): ObjectStore {
   const after =
     <T>(op: StoreOp, key: string) =>
     (result: T) => {
