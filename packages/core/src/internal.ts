@@ -5,7 +5,7 @@
 
 export { resolveAccess } from './model/access-rules.js'
 export { defineSystemModel } from './model/system-model.js'
-export { runBulk } from './repository/bulk.js'
+export { bulkConcurrency, runBulk } from './repository/bulk.js'
 export { mapLimit } from './repository/concurrency.js'
 export type { IndexPlan } from './repository/index-entries.js'
 export { fieldValue, indexKeysOf } from './repository/index-entries.js'

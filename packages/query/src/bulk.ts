@@ -7,7 +7,7 @@ import {
   S3verlessError,
   type Stored,
 } from '@s3verless/core'
-import { type RawRecord, runBulk } from '@s3verless/core/internal'
+import { bulkConcurrency, type RawRecord, runBulk } from '@s3verless/core/internal'
 import { QueryTooExpensiveError } from './errors.js'
 import { satisfies, stream } from './executor.js'
 import type { Plan, QueryState } from './plan-types.js'
@@ -100,10 +100,7 @@ async function bulk<T extends { id: string }>(
   }
   const repository = target.repository
   const core = repository.core
-  const concurrency = options.concurrency ?? core.settings.concurrency
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-    throw new S3verlessError('query.invalidArgument', `${name}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`)
-  }
+  const concurrency = bulkConcurrency(core, options)
   const { order: _, ...unordered } = state
   const plan = planWithCatalog(target.shape, unordered, await core.catalog.ready(), core.catalog.declared)
   const budget = state.maxScan ?? target.options.maxScan

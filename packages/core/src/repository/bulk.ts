@@ -1,6 +1,7 @@
 import { isS3verlessError, S3verlessError } from '../errors.js'
 import type { InferCreate, Model } from '../model/define-model.js'
 import { outcomeOf } from './outcome.js'
+import type { RepoCore } from './repo-core.js'
 import type { Repository } from './repository.js'
 
 /** Where a bulk operation stands; handed to `onProgress` after each item. */
@@ -86,6 +87,21 @@ export async function runBulk<T>(
 }
 
 /**
+ * The concurrency of a bulk operation: `options.concurrency`, default the database's.
+ * @throws S3verlessError `query.invalidArgument` unless an integer from 1 to 1,000.
+ */
+export function bulkConcurrency(core: RepoCore, options: BulkOptions): number {
+  const concurrency = options.concurrency ?? core.settings.concurrency
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+    throw new S3verlessError(
+      'query.invalidArgument',
+      `${core.model.name}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`,
+    )
+  }
+  return concurrency
+}
+
+/**
  * Creates records from any iterable or async iterable (an array, a generator reading a file, a
  * stream), consumed as it goes with `concurrency` creates in flight (default the database's), so
  * memory holds only those. Unlike `createMany`, it is not all-or-nothing: each input is one create
@@ -101,13 +117,7 @@ export function importMany<M extends Model>(
   source: Iterable<InferCreate<M>> | AsyncIterable<InferCreate<M>>,
   options: BulkOptions = {},
 ): Promise<BulkReport> {
-  const concurrency = options.concurrency ?? repository.core.settings.concurrency
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-    throw new S3verlessError(
-      'query.invalidArgument',
-      `${repository.model.name}: concurrency must be an integer from 1 to 1000, got ${String(concurrency)}`,
-    )
-  }
+  const concurrency = bulkConcurrency(repository.core, options)
   return runBulk(source, { ...options, concurrency }, async (input) => {
     await repository.create(input)
     return true
