@@ -16,8 +16,8 @@ export const median = (samples: readonly number[]): number => percentile(samples
 /** A count with thousands separators. */
 export const int = (n: number): string => Math.round(n).toLocaleString('en')
 
-/** Milliseconds, with a decimal below 10. */
-export const ms = (n: number): string => (n < 10 ? n.toFixed(1) : int(n))
+/** Milliseconds: two decimals below 1, one below 10. */
+export const ms = (n: number): string => (n < 1 ? n.toFixed(2) : n < 10 ? n.toFixed(1) : int(n))
 
 /** A ratio such as `12×`, or `0.8×` below 10. */
 export const ratio = (a: number, b: number): string => {
