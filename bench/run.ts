@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util'
 import { S3Client } from '@aws-sdk/client-s3'
 import { instrumentStore, memoryStore } from '@s3verless/core'
-import { createTestBucket, S3_SKIP_REASON, s3TestServer } from '@s3verless/testing'
+import { createTestBucket, s3TestServer } from '@s3verless/testing'
 import { fullScanRows, TABLE_HEAD } from './full-scan-bench.js'
 import { fetchEverything, filterInMemory, load, QUERIES, timed } from './query-bench.js'
 import { FLOOR_HEAD, floorRows, measureFloor } from './raw-floor-bench.js'
@@ -39,7 +39,10 @@ for (const table of chosen) {
   if (!(TABLES as readonly string[]).includes(table)) throw new Error(`unknown table ${table}: ${TABLES.join(', ')}`)
 }
 const server = s3TestServer()
-const skipLoudly = (table: string) => console.warn(`\n\x1b[33m!!! ${table} SKIPPED: ${S3_SKIP_REASON}\x1b[0m\n`)
+const skipLoudly = (table: string) =>
+  console.warn(
+    `\n\x1b[33m!!! ${table} SKIPPED: S3_TEST_ENDPOINT is not set. Start Ceph RGW with \`bash scripts/s3-server.sh start\`, then \`eval "$(bash scripts/s3-server.sh env)"\` and run again.\x1b[0m\n`,
+  )
 
 console.log(machineLine())
 
