@@ -96,6 +96,8 @@ interface Op {
   theirs: (s: Sides, rep: number) => Promise<unknown>
   /** What of an answer must match the other side's. */
   answer: (result: unknown) => unknown
+  /** What that must be, where it is known (so two sides wrong alike do not pass). */
+  expected?: (s: Sides) => unknown
   /** The unmeasured warm-up of the baseline's side, when it must stay in step with ours (the create). */
   warmTheirs?: (s: Sides, rep: number) => Promise<unknown>
 }
@@ -103,6 +105,10 @@ interface Op {
 const skus = (rows: unknown) => (rows as { sku: string }[]).map((row) => row.sku)
 const created = (s: Sides, rep: number) => ({ sku: `NEW-${rep}`, slug: `new-${rep}`, category: 'new', price: s.n + rep })
 const loginName = (s: Sides) => `user-${Math.floor(s.n / 2)}`
+const rareSkus = (n: number) =>
+  Array.from({ length: n }, (_, i) => itemInput(i, n))
+    .filter((item) => item.category === 'rare')
+    .map((item) => item.sku)
 
 export const OPS: Op[] = [
   {
@@ -119,6 +125,7 @@ export const OPS: Op[] = [
     ours: (s) => s.items.get(s.probe.ours),
     theirs: (s) => s.baseline.get(s.probe.theirs),
     answer: (row) => (row as { sku: string } | null)?.sku,
+    expected: () => 'S-5',
   },
   {
     id: 'equality',
@@ -126,6 +133,7 @@ export const OPS: Op[] = [
     ours: (s) => query(s.items).filter({ category: 'rare' }).all(),
     theirs: (s) => s.baseline.where('category', 'rare'),
     answer: (rows) => skus(rows).sort(),
+    expected: (s) => rareSkus(s.n).sort(),
   },
   {
     id: 'page',
@@ -133,6 +141,7 @@ export const OPS: Op[] = [
     ours: (s) => query(s.items).orderBy('price').limit(20).all(),
     theirs: (s) => s.baseline.orderedPage('price', 20),
     answer: skus,
+    expected: (s) => Array.from({ length: Math.min(20, s.n) }, (_, i) => `S-${i}`),
   },
   {
     id: 'count',
@@ -140,6 +149,7 @@ export const OPS: Op[] = [
     ours: (s) => query(s.items).filter({ category: 'rare' }).count(),
     theirs: (s) => s.baseline.countWhere('category', 'rare'),
     answer: (n) => n,
+    expected: (s) => rareSkus(s.n).length,
   },
   {
     id: 'countAll',
@@ -154,6 +164,7 @@ export const OPS: Op[] = [
     ours: (s) => s.auth.authenticateUser(loginName(s), PASSWORD),
     theirs: (s) => s.baseline.login(loginName(s), PASSWORD, (p, h) => s.auth.hasher.verify(p, h)),
     answer: (user) => (user as { username: string } | null)?.username ?? null,
+    expected: loginName,
   },
 ]
 
@@ -213,6 +224,9 @@ export async function measureSides(s: Sides, latencyMs: number, reps: number): P
       const want = JSON.stringify(op.answer(b))
       const got = JSON.stringify(op.answer(mine))
       if (got !== want || got === undefined) throw new Error(`${op.label} at N=${s.n}: ours answered ${got}, the baseline ${want}`)
+      if (op.expected && got !== JSON.stringify(op.expected(s))) {
+        throw new Error(`${op.label} at N=${s.n}: both answered ${got}, not ${JSON.stringify(op.expected(s))}`)
+      }
     }
     s.store.setLatency(0)
     figures.push({ id: op.id, label: op.label, ours, theirs })
