@@ -40,9 +40,11 @@ export const fixtureShape = (limits: { maxBody: number; maxList: number }): Fuzz
   oversizedPaths: ['/products', '/notes', '/auth/login', '/auth/register', '/products/search', '/products/bulk', '/uploads/presign'],
   oversizedReadsBody: ['/products', '/auth/login', '/auth/register', '/products/search', '/products/bulk'],
   listPath: 'products',
-  // Signed out (or with a bad token), nobody writes notes or uploads.
+  // Signed out (or with a bad token), nobody writes notes or uploads; nobody but carol writes hers.
   mustRefuse: (gen) =>
-    ['anonymous', 'garbage', 'tampered'].includes(gen.who) && isWrite(gen) && /^\/(notes|uploads)\//.test(`${gen.path}/`),
+    isWrite(gen) &&
+    ((['anonymous', 'garbage', 'tampered'].includes(gen.who) && /^\/(notes|uploads)\//.test(`${gen.path}/`)) ||
+      /\{canary(Note|File)\}/.test(gen.path)),
   usernames: ['alice', 'carol'],
   password: PASSWORD,
 })

@@ -90,8 +90,9 @@ const op = fc.constantFrom(
   '__bogus',
 )
 
-/** A write: a method that changes something, on a path that is not a search. */
-export const isWrite = (gen: Gen): boolean => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(gen.method) && !gen.path.endsWith('/search')
+/** An API write: a method that changes something, on a path that is not a search (nor an admin page: they answer redirects). */
+export const isWrite = (gen: Gen): boolean =>
+  ['POST', 'PUT', 'PATCH', 'DELETE'].includes(gen.method) && !gen.path.endsWith('/search') && !gen.path.startsWith('/admin')
 
 /** Every kind of request the fuzz sends, over the routes a {@link FuzzShape} names. */
 export function fuzzRequests(shape: FuzzShape): fc.Arbitrary<Gen> {
@@ -379,9 +380,10 @@ export async function sendAndCheck(world: FuzzWorld, shape: FuzzShape, gen: Gen,
     stats.refused++
     expect(changes(before, await snapshot(world.store)), `${label}: the store changed`).toEqual([])
   }
-  // 5. The limits. A bad or revoked token is refused first (401) whatever the body, and a caller over a
-  // rate limit (429) before its body is read; any other caller meets the limits.
-  const signedInOrNot = res.status !== 401 && res.status !== 429
+  // 5. The limits. A bad or revoked token (401) and a role the caller lacks (403) are refused first,
+  // whatever the body, and a caller over a rate limit (429) before its body is read; any other caller
+  // meets the limits.
+  const signedInOrNot = res.status !== 401 && res.status !== 403 && res.status !== 429
   if (gen.tag === 'oversized') expect(res.status, label).toBeGreaterThanOrEqual(400)
   if (gen.tag === 'oversized' && signedInOrNot && shape.oversizedReadsBody.includes(gen.path)) expect(res.status, label).toBe(413)
   if (gen.tag === 'longList' && signedInOrNot) {
