@@ -58,6 +58,8 @@ export interface LoadOptions {
   products?: number
   /** Seconds of the raw SDK loop (default 5). */
   rawSeconds?: number
+  /** Seconds a request may take before it counts as a timeout (default 10). */
+  timeoutSeconds?: number
   log?: (line: string) => void
 }
 
@@ -414,7 +416,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         url: base,
         connections,
         duration: seconds,
-        timeout: 10,
+        timeout: options.timeoutSeconds ?? 10,
         requests: [
           {
             setupRequest: (request, context) => {

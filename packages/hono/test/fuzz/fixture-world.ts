@@ -45,6 +45,8 @@ export const fixtureShape = (limits: { maxBody: number; maxList: number }): Fuzz
     isWrite(gen) &&
     ((['anonymous', 'garbage', 'tampered'].includes(gen.who) && /^\/(notes|uploads)\//.test(`${gen.path}/`)) ||
       /\{canary(Note|File)\}/.test(gen.path)),
+  // Signed out or with a bad token, a note or upload write is 401 before the body is read.
+  gated: (gen) => isWrite(gen) && ['anonymous', 'garbage', 'tampered'].includes(gen.who) && /^\/(notes|uploads)\//.test(`${gen.path}/`),
   usernames: ['alice', 'carol'],
   password: PASSWORD,
 })

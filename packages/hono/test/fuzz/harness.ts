@@ -52,6 +52,12 @@ export interface FuzzShape {
    * 2xx or 3xx answer to one fails the run, since the store oracle sees only refusals.
    */
   mustRefuse?: (gen: Gen) => boolean
+  /**
+   * Writes the caller's rule refuses before anything is read (signed out, a role the caller lacks):
+   * answered 401 or 403 whatever the body (404 or 405 where no route takes the request), so a rule
+   * that stopped holding is caught even when the body was invalid anyway.
+   */
+  gated?: (gen: Gen) => boolean
   /** Usernames tried at login besides random ones, and the password that works. */
   usernames: readonly string[]
   password: string
@@ -376,6 +382,7 @@ export async function sendAndCheck(world: FuzzWorld, shape: FuzzShape, gen: Gen,
   for (const secret of world.secrets) expect(text, label).not.toContain(secret)
   // 4. A write the caller may not make is refused, and a refused request changes nothing in the store.
   if (shape.mustRefuse?.(gen)) expect(res.status, `${label} (must be refused)`).toBeGreaterThanOrEqual(400)
+  if (shape.gated?.(gen)) expect([401, 403, 404, 405], `${label} (refused by its rule before anything is read)`).toContain(res.status)
   if (res.status >= 400) {
     stats.refused++
     expect(changes(before, await snapshot(world.store)), `${label}: the store changed`).toEqual([])
