@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- load [seconds] [connections]` (or `node --import tsx --conditions=@s3verless/source
- * bench/load.ts 60 32`): the load test of the demo server on Ceph RGW (see load-run.ts). Needs
+ * `npm run bench -- load [seconds] [connections] [timeout seconds]` (or `node --import tsx
+ * --conditions=@s3verless/source bench/load.ts 60 32 10`): the load test of the demo server on Ceph RGW (see load-run.ts). Needs
  * `S3_TEST_*` (`eval "$(bash scripts/s3-server.sh start)"`). Prints the figures, a row for
  * bench/RESULTS.md, and exits 1 when an answer was an error, a request timed out, or memory grew past
  * the bound that examples/shop/test/load.rgw.test.ts asserts.
@@ -15,7 +15,8 @@ if (!server) {
 }
 const seconds = Number(process.argv[2] ?? 60)
 const connections = Number(process.argv[3] ?? 32)
-const report = await runLoad({ server, seconds, connections })
+const timeoutSeconds = Number(process.argv[4] ?? 10)
+const report = await runLoad({ server, seconds, connections, timeoutSeconds })
 console.log(`\n${describeLoad(report)}\n`)
 const { http, raw } = report
 console.log(
