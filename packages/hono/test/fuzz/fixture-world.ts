@@ -24,6 +24,14 @@ export const fixtureShape = (limits: { maxBody: number; maxList: number }): Fuzz
   ],
   ids,
   input: fc.oneof(
+    // Valid ones too, so bulk requests mix valid items with invalid ones (a partial write would show).
+    fc.record({ title: fc.constantFrom('note', 'Lamp', '<b>'), body: word }),
+    fc.record({
+      name: fc.constantFrom('Lamp', 'Rake'),
+      sku: fc.string({ minLength: 1, maxLength: 8 }),
+      price: fc.integer({ min: 0, max: 100 }),
+      category: fc.constantFrom('home', 'garden', 'toys'),
+    }),
     fc.record(
       { name: word, sku: word, price: scalar, category: fc.oneof(fc.constantFrom('home', 'garden', 'toys'), word), tags: jsonValue },
       { requiredKeys: [] },

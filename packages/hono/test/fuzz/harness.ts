@@ -385,7 +385,8 @@ export async function sendAndCheck(world: FuzzWorld, shape: FuzzShape, gen: Gen,
   if (shape.gated?.(gen)) expect([401, 403, 404, 405], `${label} (refused by its rule before anything is read)`).toContain(res.status)
   if (res.status >= 400) {
     stats.refused++
-    expect(changes(before, await snapshot(world.store)), `${label}: the store changed`).toEqual([])
+    const changed = changes(before, await snapshot(world.store))
+    expect(changed, `${label}: the store changed: ${changed.slice(0, 5).join(', ')}`).toEqual([])
   }
   // 5. The limits. A bad or revoked token (401) and a role the caller lacks (403) are refused first,
   // whatever the body, and a caller over a rate limit (429) before its body is read; any other caller
