@@ -5,46 +5,15 @@
  * at the same concurrency. Used by `npm run bench -- load` (bench/load.ts) and, shorter, by
  * examples/shop/test/load.rgw.test.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { createTestBucket, type S3TestServer } from '@s3verless/testing'
 import autocannon from 'autocannon'
 import type { MemorySample } from './load-probe.js'
+import type { LoadReport } from './load-report.js'
+import { sampleMemory, startServer } from './load-server.js'
+import { rawLoop } from './raw-rgw.js'
 
-/** What a load run measured. */
-export interface LoadReport {
-  seconds: number
-  connections: number
-  users: number
-  http: {
-    requests: number
-    perSecond: number
-    p50: number
-    p99: number
-    /** autocannon's connection errors (timeouts included) and timeouts. */
-    errors: number
-    timeouts: number
-    /** Answers by status, and by operation and status. */
-    statuses: Record<string, number>
-    byOperation: Record<string, Record<string, number>>
-    /** 409s: an owner-checked write that met another writer 3 times (expected under contention). */
-    conflicts: number
-    /** Answers that are neither 2xx nor an expected 409, with a few examples. */
-    unexpected: number
-    examples: string[]
-  }
-  raw: { operations: number; perSecond: number; p50: number; p99: number; seconds: number }
-  /** Requests the server sent to S3 during the load, and per HTTP request. */
-  s3: { requests: number; perHttpRequest: number; perSecond: number }
-  memory: {
-    samples: MemorySample[]
-    /** Largest live heap and RSS (bytes) in the first and last third of the run. */
-    first: { heapUsed: number; rss: number }
-    last: { heapUsed: number; rss: number }
-  }
-}
+export type { LoadReport } from './load-report.js'
+export { describeLoad, memoryWithinBound } from './load-report.js'
 
 export interface LoadOptions {
   server: S3TestServer
@@ -65,8 +34,6 @@ export interface LoadOptions {
 
 const PASSWORD = 'correct-horse-load-7'
 const CATEGORIES = ['home', 'garden', 'toys', 'books'] as const
-const shopDir = fileURLToPath(new URL('../examples/shop/', import.meta.url))
-const probe = fileURLToPath(new URL('./load-probe.ts', import.meta.url))
 
 interface User {
   name: string
@@ -93,67 +60,6 @@ function random(seed: number) {
   }
 }
 
-/** Starts the demo server on the bucket, with the memory probe; resolves with its base URL and setup token. */
-async function startServer(server: S3TestServer, bucket: string) {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', probe, '--conditions=@s3verless/source', 'src/main.ts'],
-    {
-      cwd: shopDir,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        AWS_BUCKET_NAME: bucket,
-        AWS_ENDPOINT_URL: server.endpoint,
-        AWS_ACCESS_KEY_ID: server.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
-        AWS_REGION: 'us-east-1',
-        S3_FORCE_PATH_STYLE: 'true',
-        S3_PROVIDER: server.provider,
-        SECRET_KEY: randomBytes(32).toString('hex'),
-        // The load generator stands for many clients behind one proxy (itself, on 127.0.0.1): each
-        // simulated user's address is its X-Forwarded-For, so the login limit counts users apart.
-        TRUSTED_PROXIES: '127.0.0.1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    },
-  )
-  let out = ''
-  const started = await new Promise<{ base: string; setupToken: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo server did not start:\n${out}`)), 90_000)
-    const read = (chunk: Buffer) => {
-      out += chunk.toString()
-      const api = /API\s+\S*\s*(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)
-      const token = /setup token (\S+)/.exec(out)
-      if (api && token) {
-        clearTimeout(timer)
-        resolve({ base: api[1] as string, setupToken: token[1] as string })
-      }
-    }
-    child.stdout?.on('data', read)
-    child.stderr?.on('data', read)
-    child.on('exit', (code) => reject(new Error(`the demo server exited (${code}):\n${out}`)))
-  })
-  return { child, ...started, output: () => out }
-}
-
-/** Asks the server's probe for one memory sample. */
-function sampleMemory(child: ChildProcess): Promise<MemorySample> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no memory sample from the server within 10 s')), 10_000)
-    const onMessage = (message: unknown) => {
-      if ((message as MemorySample).type !== 'memory') return
-      clearTimeout(timer)
-      child.off('message', onMessage)
-      resolve(message as MemorySample)
-    }
-    child.on('message', onMessage)
-    child.send({ type: 'memory' })
-  })
-}
-
 /** Runs `work` over `items` with at most `limit` at once. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T, i: number) => Promise<void>) {
   let next = 0
@@ -165,46 +71,6 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T, i: nu
       }
     }),
   )
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-
-/** The raw AWS SDK GET/PUT loop on the same RGW: `connections` workers, each a PUT then a GET of a 512-byte object. */
-async function rawLoop(server: S3TestServer, bucket: string, connections: number, seconds: number) {
-  const client = new S3Client({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  })
-  const body = randomBytes(256).toString('hex')
-  const latencies: number[] = []
-  const until = Date.now() + seconds * 1000
-  const started = Date.now()
-  await Promise.all(
-    Array.from({ length: connections }, async (_, w) => {
-      for (let n = 0; Date.now() < until; n++) {
-        const key = `raw-baseline/${w}/${n % 16}`
-        let t = performance.now()
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }))
-        latencies.push(performance.now() - t)
-        t = performance.now()
-        const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-        await got.Body?.transformToString()
-        latencies.push(performance.now() - t)
-      }
-    }),
-  )
-  const elapsed = (Date.now() - started) / 1000
-  client.destroy()
-  latencies.sort((a, b) => a - b)
-  return {
-    operations: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    seconds: elapsed,
-  }
 }
 
 type Operation =
@@ -503,37 +369,5 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     throw new Error(`${(error as Error).message}\n--- demo server output ---\n${output().slice(-3000)}`)
   } finally {
     child.kill('SIGTERM')
-  }
-}
-
-const MiB = 2 ** 20
-
-/** The report as a few lines of text (for the console and the test's output). */
-export function describeLoad(report: LoadReport): string {
-  const { http, raw, memory } = report
-  return [
-    `demo server on RGW: ${http.requests} requests in ${report.seconds} s at ${report.connections} connections: ${http.perSecond.toFixed(0)} req/s, p50 ${http.p50} ms, p99 ${http.p99} ms`,
-    `  errors ${http.errors}, timeouts ${http.timeouts}, 409 conflicts ${http.conflicts}, other non-2xx ${http.unexpected}; statuses ${JSON.stringify(http.statuses)}`,
-    `  by operation: ${JSON.stringify(http.byOperation)}`,
-    `  the server sent ${report.s3.requests} requests to RGW meanwhile: ${report.s3.perHttpRequest.toFixed(1)} per HTTP request, ${report.s3.perSecond.toFixed(0)} a second`,
-    `raw SDK GET/PUT on the same RGW at ${report.connections} in flight: ${raw.operations} requests in ${raw.seconds.toFixed(1)} s: ${raw.perSecond.toFixed(0)} req/s, p50 ${raw.p50.toFixed(1)} ms, p99 ${raw.p99.toFixed(1)} ms`,
-    `server memory after full GC (${memory.samples.length} samples): live heap max ${(memory.first.heapUsed / MiB).toFixed(1)} MiB in the first third, ${(memory.last.heapUsed / MiB).toFixed(1)} MiB in the last; RSS max ${(memory.first.rss / MiB).toFixed(0)} → ${(memory.last.rss / MiB).toFixed(0)} MiB`,
-    ...(http.examples.length ? ['  examples of unexpected answers:', ...http.examples.map((e) => `    ${e}`)] : []),
-  ].join('\n')
-}
-
-/**
- * The memory bound of the load test: the live heap (after a full GC) in the last third of the run at
- * most 1.2× the first third's plus 8 MiB, and RSS at most 1.5× plus 64 MiB. How small a leak this
- * catches depends on how many requests the run makes (see the README's Load figures).
- */
-export function memoryWithinBound(report: LoadReport): { ok: boolean; why: string } {
-  const { first, last } = report.memory
-  const heapLimit = first.heapUsed * 1.2 + 8 * MiB
-  const rssLimit = first.rss * 1.5 + 64 * MiB
-  const ok = last.heapUsed <= heapLimit && last.rss <= rssLimit
-  return {
-    ok,
-    why: `live heap ${(last.heapUsed / MiB).toFixed(1)} MiB (bound ${(heapLimit / MiB).toFixed(1)}), RSS ${(last.rss / MiB).toFixed(0)} MiB (bound ${(rssLimit / MiB).toFixed(0)})`,
   }
 }
