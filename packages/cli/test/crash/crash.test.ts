@@ -94,7 +94,7 @@ describe('crash consistency across processes (SIGKILL mid-write, then doctor --r
           workerStore: { kind: 'fs', root },
           doctorArgs: ['--data', root],
           doctorEnv: {},
-          leaseMs: 1000,
+          leaseMs: 2000, // well above the longest request on a loaded machine (the floor is 2 ms)
           killAfterMs: [100, 1200],
         },
         1,

@@ -82,7 +82,7 @@ async function faultRun(kind: MemoryStoreOptions, leaseMs: number, seed: number)
 
 describe('the crash workload in-process under injected faults (8% of requests)', () => {
   for (const [name, kind, leaseMs] of [
-    ['a memory store that deletes conditionally', { conditionalDelete: true }, 300],
+    ['a memory store that deletes conditionally', { conditionalDelete: true }, 1000],
     [
       'a memory store that behaves like Ceph RGW (DELETE ignores If-Match, times to the second)',
       { conditionalDelete: false, timeResolutionMs: 1000 },
