@@ -1,11 +1,12 @@
 import { isS3verlessError } from '@s3verless/core'
 import { type CliIo, UsageError } from './cli-io.js'
 import type { Command } from './commands/command.js'
+import { doctorCommand } from './commands/doctor.js'
 import { listDataCommand } from './commands/list-data.js'
 import { migrateCommand } from './commands/migrate.js'
 import { CLI_VERSION } from './version.js'
 
-const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand]
+const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand, doctorCommand]
 
 const HELP = `s3verless ${CLI_VERSION}: an S3 bucket as your application database
 
