@@ -1,3 +1,5 @@
+export type { Factory, FactoryOptions, FieldContext, FieldGenerator, Overrides } from './factory/factory.js'
+export { defineFactory, FACTORY_REFERENCE_DATE, seededFaker } from './factory/factory.js'
 export type { FaultSpec, S3Operation } from './in-memory-s3/faults.js'
 export type { InMemoryS3Options } from './in-memory-s3/in-memory-s3.js'
 export { InMemoryS3, mockS3Client } from './in-memory-s3/in-memory-s3.js'
