@@ -3,9 +3,10 @@ import { type CliIo, UsageError } from './cli-io.js'
 import type { Command } from './commands/command.js'
 import { listDataCommand } from './commands/list-data.js'
 import { migrateCommand } from './commands/migrate.js'
+import { seedCommand } from './commands/seed.js'
 import { CLI_VERSION } from './version.js'
 
-const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand]
+const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand, seedCommand]
 
 const HELP = `s3verless ${CLI_VERSION}: an S3 bucket as your application database
 
