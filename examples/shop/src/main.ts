@@ -7,6 +7,7 @@ import { setupDone } from '@s3verless/hono'
 import { nodeDocsAssets } from '@s3verless/hono/node'
 import { createShop, trustedProxiesFrom } from './app.js'
 import { nodeRuntime } from './node-setup.js'
+import { addSampleData, wantsSampleData } from './sample-data.js'
 
 const port = Number(process.env.PORT ?? 3000)
 const hostname = process.env.HOST ?? '127.0.0.1'
@@ -14,7 +15,17 @@ const { settings, store, where } = nodeRuntime()
 const setupToken = randomBytes(18).toString('base64url')
 // Client addresses come from the socket; behind a reverse proxy, list it in TRUSTED_PROXIES (e.g. 127.0.0.1,10.0.0.0/8).
 const trustedProxies = trustedProxiesFrom(process.env.TRUSTED_PROXIES)
-const { app, auth } = createShop({ settings, store, setupToken, docsAssets: nodeDocsAssets(), trustedProxies })
+const { app, auth, builder } = createShop({ settings, store, setupToken, docsAssets: nodeDocsAssets(), trustedProxies })
+
+// A first look shows a catalogue: sample products in an empty shop (never added to one with products).
+if (wantsSampleData(process.argv, process.env)) {
+  const added = await addSampleData(builder.appData.database)
+  console.log(
+    added > 0
+      ? `Added ${added} sample products to the empty shop (start with --no-sample-data or S3VERLESS_SAMPLE_DATA=0 to skip).`
+      : 'The shop has products: no sample data added.',
+  )
+} else console.log('Sample data skipped (--no-sample-data or S3VERLESS_SAMPLE_DATA=0).')
 
 const server = serve({ fetch: app.fetch, hostname, port }, async (info) => {
   const base = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`

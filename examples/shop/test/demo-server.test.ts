@@ -22,7 +22,16 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 's3verless-demo-'))
   server = spawn(process.execPath, ['--import', 'tsx', '--conditions=@s3verless/source', 'src/main.ts'], {
     cwd: shopDir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, AWS_BUCKET_NAME: '', SECRET_KEY: '' },
+    // Sample data off: this suite counts what it creates (examples/shop/test/sample-data.test.ts covers it).
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AWS_BUCKET_NAME: '',
+      SECRET_KEY: '',
+      S3VERLESS_SAMPLE_DATA: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

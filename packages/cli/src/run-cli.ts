@@ -4,9 +4,10 @@ import type { Command } from './commands/command.js'
 import { doctorCommand } from './commands/doctor.js'
 import { listDataCommand } from './commands/list-data.js'
 import { migrateCommand } from './commands/migrate.js'
+import { seedCommand } from './commands/seed.js'
 import { CLI_VERSION } from './version.js'
 
-const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand, doctorCommand]
+const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand, doctorCommand, seedCommand]
 
 const HELP = `s3verless ${CLI_VERSION}: an S3 bucket as your application database
 

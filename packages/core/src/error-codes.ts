@@ -128,6 +128,16 @@ export const ERROR_CODES = {
     meaning:
       'Another runner holds the migration lease (`details.holder`, `details.expiresInMs`), or this runner lost its lease midway and stopped.',
   },
+  // testing: factories and seed files (@s3verless/testing, the CLI's seed command)
+  'testing.factory': {
+    status: 500,
+    meaning:
+      'A factory cannot make a valid value for a field (`details.field`): a type it cannot generate, or a refinement every attempt failed.',
+  },
+  'testing.seed': {
+    status: 400,
+    meaning: 'A seed file is malformed, or a reference in it (`@Model:key`) names nothing seeded (`details.file`, `details.line`).',
+  },
   // cli
   'cli.noDataDir': { status: 500, meaning: 'The CLI found no data folder or S3 settings to work on.' },
 } as const satisfies Record<string, { status: number; meaning: string }>

@@ -13,6 +13,8 @@ export interface SdkS3ClientLike {
     credentials: () => Promise<S3Credentials>
     endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number; path: string }>
     forcePathStyle?: boolean
+    /** A `fetch` to send through instead of the runtime's: what a test double (`InMemoryS3`) offers; a real SDK client has none. */
+    fetch?: typeof fetch
   }
 }
 
@@ -38,6 +40,7 @@ export async function fetchClientFromSdk(client: SdkS3ClientLike): Promise<S3Fet
     region,
     ...(url ? { endpoint: url } : {}),
     forcePathStyle: config.forcePathStyle ?? false,
+    ...(typeof config.fetch === 'function' ? { fetch: config.fetch } : {}),
     // The SDK's provider chain found nothing: a settings problem, said so (never retried as an outage).
     credentials: () =>
       config.credentials().catch((error: unknown) => {
