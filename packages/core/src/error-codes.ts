@@ -56,6 +56,15 @@ export const ERROR_CODES = {
   },
   'model.invalidEncoding': { status: 500, meaning: 'An index key could not be decoded.' },
   'model.unknownRelation': { status: 400, meaning: 'The model has no relation of that name.' },
+  // transactions
+  'transaction.tooLarge': {
+    status: 422,
+    meaning: 'A transaction touched more records than it may (`details.limit`, 25); nothing was written.',
+  },
+  'transaction.unsupported': {
+    status: 422,
+    meaning: 'A transaction asked for what it does not do yet (a delete that would apply relation rules); nothing was written.',
+  },
   // query
   'query.unknownField': { status: 400, meaning: 'A filter, order or selection names a field the model does not have.' },
   'query.unknownOperator': { status: 400, meaning: 'A filter uses an operator that does not exist (the message lists the valid ones).' },

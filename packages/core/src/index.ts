@@ -92,6 +92,14 @@ export { DEFAULT_RECORD_TTL_SECONDS, recordCache } from './repository/record-cac
 export { DEFAULT_LEASE_MS } from './repository/repo-core.js'
 export type { CascadeGuard, PageResult, RecordDeleteOptions, Stored, UpdateOptions } from './repository/repository.js'
 export { Repository } from './repository/repository.js'
+export {
+  MAX_TRANSACTION_RECORDS,
+  type Transaction,
+  type TransactionOptions,
+  TransactionTooLargeError,
+  type TxRepository,
+  transaction,
+} from './repository/transaction.js'
 export type { VerifyOptions, VerifyReport } from './repository/verify.js'
 export type { ConditionalOptions } from './repository/write-protocol.js'
 export type { S3Credentials, S3CredentialsSource } from './s3/s3-credentials.js'

@@ -340,7 +340,7 @@ describe('a page that skipped a corrupt record', () => {
   it('says so, and totalCount does not count it', async () => {
     const ctx = await seeded(4)
     const badId = '018f0000-0000-7000-8000-00000000bad0'
-    await ctx.store.put(ctx.products.core.layout.recordKey(badId), '{"name": 5')
+    await ctx.store.put(ctx.products.core.layout.recordKey(badId), `{"name": 5${' '.repeat(100)}`) // (objects under 100 bytes are tombstones or placeholders, skipped unread)
     const cursorPage = (await (await ctx.app.request('/products?limit=10')).json()) as Page
     expect(cursorPage.items).toHaveLength(4)
     expect(cursorPage.skipped).toBe(1)

@@ -43,7 +43,7 @@ describe('text search', () => {
 
   it('a page that met a corrupt record says so, and paginate does not count it', async () => {
     const { plain, store } = await fixtures()
-    await store.put(plain.core.layout.recordKey('018f0000-0000-7000-8000-00000000bad0'), '{"name": 5')
+    await store.put(plain.core.layout.recordKey('018f0000-0000-7000-8000-00000000bad0'), `{"name": 5${' '.repeat(100)}`) // (under 100 bytes it would be skipped as a tombstone)
     const page = await query(plain).limit(100).fetch()
     expect([page.items.length, page.skipped]).toEqual([8, 1])
     const numbered = await query(plain).paginate(1, 20)

@@ -64,11 +64,14 @@ export async function readHits(
   const results = await mapLimit(hits, core.settings.concurrency, async (hit) => {
     try {
       const old = hit.ageMs > core.settings.leaseMs
-      let raw = await read(hit.id)
-      // Before judging an old entry unneeded, make sure a cached record did not mislead us.
-      if (old && !(raw && needsEntry(core, raw, hit.key)) && core.cache && !options.fresh) raw = await core.readFresh(hit.id)
+      // An old entry may be judged unneeded: read the record fresh then (a cached one could mislead),
+      // as it is, so a record a transaction in flight is creating or changing, which may need the
+      // entry once it commits, is seen as such and its entry left alone.
+      let raw = old ? await core.readAny(hit.id) : await read(hit.id)
+      const pending = raw?.pending !== undefined
+      if (raw?.meta.deleted) raw = null
       const result = raw && holds(raw.record, hit) ? raw : null
-      if (old && !(raw && needsEntry(core, raw, hit.key))) unneeded.push(hit)
+      if (old && !pending && !(raw && needsEntry(core, raw, hit.key))) unneeded.push(hit)
       return result
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) {
@@ -129,9 +132,12 @@ export async function removeUnneededEntries(core: RepoCore, entries: readonly En
   const back: string[] = []
   const named = [...groupByRecord(core, entries)].filter(([id]) => id !== '')
   await mapLimit(named, core.settings.concurrency, async ([id, ofId]) => {
-    const raw = await retrying(() => core.readFresh(id)).catch(() => undefined)
-    // A record that cannot be read now may need them: put them back (an extra is harmless, a gap is not).
-    back.push(...ofId.filter((e) => raw === undefined || (raw !== null && needsEntry(core, raw, e.key))).map((e) => e.key))
+    const raw = await retrying(() => core.readAny(id)).catch(() => undefined)
+    // A record that cannot be read now, or that a transaction in flight is changing, may need them:
+    // put them back (an extra is harmless, a gap is not).
+    const mayNeed = (key: string) =>
+      raw === undefined || raw?.pending !== undefined || (raw !== null && !raw.meta.deleted && needsEntry(core, raw, key))
+    back.push(...ofId.filter((e) => mayNeed(e.key)).map((e) => e.key))
   })
   await retrying(() => writeEntries(core, back, true))
   return removed - back.length

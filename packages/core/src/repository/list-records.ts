@@ -20,11 +20,11 @@ export interface RecordPage<T> {
 }
 
 /**
- * Whether a listed object under a model's record prefix may be a record: on a store without
- * conditional DELETE, deletes leave tombstones, told apart by size (smaller than any record).
+ * Whether a listed object under a model's record prefix may be a record: tombstones (deletes on a
+ * store without conditional DELETE, and on every store a transaction's deletes and the placeholder
+ * of a create in a transaction) are told apart by size (smaller than any record).
  */
-export const isRecordObject = (core: RepoCore, object: ListedObject) =>
-  core.store.capabilities.conditionalDelete || object.size >= TOMBSTONE_MAX_BYTES
+export const isRecordObject = (_core: RepoCore, object: ListedObject) => object.size >= TOMBSTONE_MAX_BYTES
 
 /**
  * Reads records by id in parallel (bounded); missing ones are left out and unreadable ones reported.

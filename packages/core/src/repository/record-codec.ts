@@ -52,6 +52,11 @@ export interface RecordMeta {
    * skips what its stamp lists): see `@s3verless/migrations`. Carried over by every later write.
    */
   m?: { r: string; v: string[] }
+  /**
+   * An intent of the transaction with this id: the fields are still the committed value (a create's
+   * intent is a placeholder read as missing) until `{base}_tx/{tx}.json` decides (see `intents.ts`).
+   */
+  tx?: string | undefined
 }
 
 /** How a record remembers a claim it holds: the claim's etag and the token of the write that made it. */
@@ -89,6 +94,12 @@ export interface RawRecord {
    * record is stored at the model's version.
    */
   stored: Record<string, unknown> & { id: string }
+  /**
+   * Set when the object carries an intent of this transaction, still in flight: the committed value
+   * is shown, and `etag` is one no compare-and-swap can match (the record may not be written until
+   * the transaction is decided).
+   */
+  pending?: string
 }
 
 const serverShape = {

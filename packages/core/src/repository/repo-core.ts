@@ -4,9 +4,10 @@ import { isUuid } from '../model/ids.js'
 import { InvalidIdError } from '../model/model-errors.js'
 import type { Registry } from '../model/registry.js'
 import { encodeValue } from '../model/value-encoding.js'
-import type { ObjectStore } from '../store/types.js'
+import type { ObjectStore, StoredObject } from '../store/types.js'
 import { IndexCatalog } from './index-catalog.js'
 import { fieldValue, type IndexPlan } from './index-entries.js'
+import { resolveIntent } from './intents.js'
 import { KeyLayout } from './key-layout.js'
 import type { ModelRecordCache, RecordCacheOptions, RecordCacheStats, RecordWrite } from './record-cache.js'
 import { cacheEngineOf } from './record-cache-port.js'
@@ -108,9 +109,18 @@ export class RepoCore {
   async #read(id: string, fresh: boolean, any = false): Promise<RawRecord | null> {
     const key = this.layout.recordKey(id)
     const decode = (body: Uint8Array, etag: string) => decodeRecord(this.model, key, body, etag)
-    const raw = this.cache
-      ? await this.cache.read(id, key, decode, fresh)
-      : await this.store.get(key).then((o) => (o ? decode(o.body, o.etag) : null))
+    let object: StoredObject | null = null
+    let raw: RawRecord | null
+    if (this.cache) raw = await this.cache.read(id, key, decode, fresh)
+    else {
+      object = await this.store.get(key)
+      raw = object && decode(object.body, object.etag)
+    }
+    if (raw?.meta.tx !== undefined) {
+      // An intent of a transaction: its fate decides what this record is (1 GET, +1 PUT to roll it forward).
+      object ??= await this.store.get(key)
+      raw = object && (await resolveIntent(this, object, decode(object.body, object.etag)))
+    }
     return raw?.meta.deleted && !any ? null : raw // a tombstone, or a record being deleted
   }
 
@@ -155,7 +165,9 @@ export class RepoCore {
   async holds(id: string, field: string, encoded: string): Promise<boolean> {
     if (!isUuid(id)) return false
     try {
-      const raw = await this.readFresh(id) // a claim may be taken over on this answer: never a stale one
+      const raw = await this.readAny(id) // a claim may be taken over on this answer: never a stale one
+      if (raw?.pending !== undefined) return true // a transaction in flight may be giving the record this value
+      if (raw?.meta.deleted) return false
       return raw !== null && encodeValue(fieldValue(raw.stored, field)) === encoded
     } catch (error) {
       if (isS3verlessError(error, 'model.corrupt')) return true

@@ -126,9 +126,18 @@ export async function createRecord(core: RepoCore, input: Record<string, unknown
 async function namedForCreate(core: RepoCore, id: string): Promise<{ named: NamedVersion; previous?: RecordMeta }> {
   const existing = await core.store.get(core.layout.recordKey(id))
   if (existing === null) return { named: { absent: true, serverMadeId: false } }
-  const meta = metaOf(existing)
+  let meta = metaOf(existing)
+  let etag = existing.etag
+  if (meta?.tx !== undefined) {
+    // An intent of a transaction: write over what it resolves to, never over the intent itself.
+    const raw = await core.readAny(id)
+    if (raw?.pending !== undefined) throw inTransaction(core, id, raw.pending)
+    if (raw === null) return namedForCreate(core, id)
+    meta = raw.meta
+    etag = raw.etag
+  }
   if (meta?.deleted === true && meta.cascade === undefined) {
-    return { named: { etag: existing.etag, ...(meta.w !== undefined ? { token: meta.w } : {}) }, previous: meta }
+    return { named: { etag, ...(meta.w !== undefined ? { token: meta.w } : {}) }, previous: meta }
   }
   const message =
     meta?.deleted === true
@@ -156,6 +165,10 @@ async function reclaimLost(core: RepoCore, record: StoredRecord): Promise<void> 
   )
 }
 
+/** A record a transaction in flight is changing: a conflict (a functional update re-reads and retries). */
+export const inTransaction = (core: RepoCore, id: string, tx: string) =>
+  new ConflictError(core.model.name, id, { message: `${core.model.name} ${id} is being changed by transaction ${tx}; try again` })
+
 /** Options of update, replace and delete. */
 export interface ConditionalOptions {
   /** Only if the record's etag is still this one; otherwise `ConflictError` and nothing changes. */
@@ -166,6 +179,7 @@ export interface ConditionalOptions {
 export async function readForWrite(core: RepoCore, rawId: unknown, options: ConditionalOptions): Promise<RawRecord> {
   const id = core.normalizeId(rawId)
   const raw = await core.readFresh(id) // the compare-and-swap needs the current etag, never a cached guess
+  if (raw?.pending !== undefined) throw inTransaction(core, id, raw.pending)
   if (!raw) throw new RecordNotFoundError(core.model.name, id)
   if (options.ifMatch !== undefined && unquoteEtag(options.ifMatch) !== raw.etag) {
     throw new ConflictError(core.model.name, id, {

@@ -59,7 +59,7 @@ const DOCUMENTED = new Set([
 const documented = (e: unknown) => isS3verlessError(e) && (DOCUMENTED.has(e.code) || e.code.startsWith('store.'))
 
 /** Puts random latency, stalls, lost answers, late requests and failed requests on a client's requests. */
-function disturb(c: Client, chaos: () => number, o: ScheduleOptions) {
+export function disturb(c: Pick<Client, 'store'>, chaos: () => number, o: ScheduleOptions) {
   const [stallLo, stallHi] = o.stallMs
   c.store.setLatency(() => (chaos() < o.stallChance ? stallLo + chaos() * (stallHi - stallLo) : chaos() * o.maxLatencyMs))
   const always = Number.POSITIVE_INFINITY

@@ -10,6 +10,7 @@ import { needsAuth } from '../crud/access.js'
 import type { CrudContext } from '../crud/crud-context.js'
 import { cursorSeal } from '../crud/cursor-seal.js'
 import { modelRoutes } from '../crud/model-routes.js'
+import { transactionRoutes } from '../crud/transaction-route.js'
 import { docsRoute } from '../docs/docs-route.js'
 import { errorHandler, notFoundHandler } from '../errors/error-handler.js'
 import { healthRoute } from '../health-route.js'
@@ -152,7 +153,13 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     app.route('/', docsRoute(meta.title, o.docsAssets))
     if (auth) {
       const api = bearerUser(auth)
-      for (const path of ['/auth/*', ...served.map((m) => `/${m.plural}/*`), ...served.map((m) => `/${m.plural}`), '/uploads/*'])
+      for (const path of [
+        '/auth/*',
+        ...served.map((m) => `/${m.plural}/*`),
+        ...served.map((m) => `/${m.plural}`),
+        '/uploads/*',
+        '/transactions',
+      ])
         app.use(path, path === '/auth/*' ? skipLogout(api) : api)
       app.route('/auth', authRoutes(auth, { rateLimiter, clientAddress, setupToken: o.setupToken }))
       registerAuthPaths(registry, prefix)
@@ -177,6 +184,7 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       )
       registerModelPaths(registry, model, prefix)
     }
+    if (served.length > 0) app.route('/transactions', transactionRoutes(served, database))
     if (adminEnabled && auth)
       mountAdmin(app, {
         database,
