@@ -13,7 +13,7 @@ const keys = [
   'elsewhere/readme.txt',
 ]
 
-describe('s3verless list-data', () => {
+describe('s3verless list-data', { timeout: 120_000 }, () => {
   let root = ''
   let cleanup = async () => {}
   const env = () => ({ S3VERLESS_DATA_DIR: root })
