@@ -1,4 +1,3 @@
-import { User } from '@s3verless/auth'
 import { createDatabase, type Database, type Model, type ObjectStore, type S3verlessSettings } from '@s3verless/core'
 import { UsageError } from './cli-io.js'
 import { loadModels } from './load-models.js'
@@ -6,6 +5,7 @@ import { loadModels } from './load-models.js'
 /** The application's models (from `--models`, when given) and the auth package's `User`, as one list. */
 export async function appModels(path: string | undefined): Promise<Model[]> {
   const models = path ? await loadModels(path) : []
+  const { User } = await import('@s3verless/auth') // loaded when needed: the CLI starts faster
   return models.some((m) => m.plural === User.plural) ? models : [...models, User]
 }
 

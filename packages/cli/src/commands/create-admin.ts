@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util'
-import { S3AuthService } from '@s3verless/auth'
 import { loadSettings } from '@s3verless/core'
 import { appModels, openDatabase } from '../app-models.js'
 import { UsageError } from '../cli-io.js'
@@ -47,6 +46,7 @@ ${STORE_USAGE}`,
     const settings = loadSettings(io.env)
     const { store, description, close } = await openStore(settings, io.env, { dataDir: values.data, create: true })
     try {
+      const { S3AuthService } = await import('@s3verless/auth')
       const auth = new S3AuthService({ database: openDatabase(store, settings, models), settings })
       const user = await auth.createUser({ username, email, password, isAdmin: true })
       if (values.json) io.stdout.write(`${JSON.stringify({ id: user.id, username: user.username, email: user.email, isAdmin: true })}\n`)

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { createSettings, isS3verlessError, loadSettings, memoryStore } from '@s3verless/core'
 import { appModels, findModel, openDatabase } from '../app-models.js'
-import { type AppModule, appOf, loadAppModule } from '../app-module.js'
+import type { AppModule } from '../app-module.js'
 import { UsageError } from '../cli-io.js'
 import { MODELS_OPTION } from '../load-models.js'
 import { DATA_OPTION, openStore, STORE_USAGE } from '../open-store.js'
@@ -25,6 +25,7 @@ function routesOf(app: { routes?: readonly { method: string; path: string }[] })
 /** The routes of an app module: a ready app's own, or those of the app a factory or models module makes (on a throw-away memory store). */
 async function appRoutes(module: AppModule) {
   const settings = createSettings({ secretKey: 'inspect-only-never-signs-anything-0123456789' })
+  const { appOf } = await import('../app-module.js')
   const { app } = await appOf(module, { store: memoryStore(), settings })
   return routesOf(app)
 }
@@ -64,7 +65,7 @@ Without a store (no data directory yet), index states are reported as unknown.`,
       strict: true,
     })
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (give modules with --models and --app)`)
-    const app = values.app ? await loadAppModule(values.app) : undefined
+    const app = values.app ? await (await import('../app-module.js')).loadAppModule(values.app) : undefined
     const path = values.models ?? io.env.S3VERLESS_MODELS
     if (!path && !app) throw new UsageError('--models <module> is required (the module that exports your models), or --app <module>')
     const own = path ? await appModels(path) : await appModels(undefined).then((m) => [...(app?.kind === 'models' ? app.models : []), ...m])

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util'
 import { loadSettings } from '@s3verless/core'
-import { MigrationRunner } from '@s3verless/migrations'
 import { UsageError } from '../cli-io.js'
 import { loadModels, modelsPath } from '../load-models.js'
 import { DATA_OPTION, openStore, STORE_USAGE } from '../open-store.js'
@@ -71,6 +70,7 @@ Exit code 1 when a migration failed.`,
     const { store, close } = await openStore(settings, io.env, { dataDir: values.data })
     const bar = values['no-progress'] ? undefined : progressBar(io.stderr)
     try {
+      const { MigrationRunner } = await import('@s3verless/migrations')
       const runner = new MigrationRunner(store, settings.awsBucketName ?? 'local', values.dir ?? DEFAULT_MIGRATIONS_DIR, {
         models,
         basePath: settings.s3BasePath,

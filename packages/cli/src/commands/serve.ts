@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
-import { serve } from '@hono/node-server'
 import { createSettings, loadSettings, type S3verlessSettings } from '@s3verless/core'
 import type { S3verless } from '@s3verless/hono'
-import { type AppContext, type AppModule, appOf, type FetchApp, generatedApp, loadAppModule, needsFirstAdmin } from '../app-module.js'
+import type { AppContext, AppModule, FetchApp } from '../app-module.js'
 import { type CliIo, UsageError } from '../cli-io.js'
-import { demoModels } from '../demo/demo-models.js'
 import { DATA_OPTION, openStore, STORE_USAGE } from '../open-store.js'
 import type { Command } from './command.js'
 
@@ -34,7 +32,9 @@ async function appToServe(
 ): Promise<{ app: FetchApp; generated?: S3verless }> {
   if (module?.kind === 'app') return { app: module.app }
   if (!context) throw new Error('serve: no store to serve on')
+  const { appOf, generatedApp } = await import('../app-module.js')
   if (module) return appOf(module, context)
+  const { demoModels } = await import('../demo/demo-models.js')
   const demo = generatedApp(demoModels, context, { title: 'S3verless demo shop' })
   return { app: demo.createApp(), generated: demo }
 }
@@ -90,6 +90,9 @@ SECRET_KEY signs tokens; without it a random key is used for the run.`,
     if (positionals.length > 1) throw new UsageError(`expected at most one app module, got ${positionals.length}: ${positionals.join(' ')}`)
     const port = parsePort(values.port ?? io.env.PORT)
     const hostname = values.host ?? io.env.HOST ?? '127.0.0.1'
+    // The app adapter and the server are loaded only here, so the other commands start faster.
+    const { loadAppModule, needsFirstAdmin } = await import('../app-module.js')
+    const { serve } = await import('@hono/node-server')
     const module: AppModule | undefined = positionals[0] ? await loadAppModule(positionals[0]) : undefined
     if (module?.kind === 'app' && values.data !== undefined)
       throw new UsageError(
