@@ -1,6 +1,6 @@
 /**
  * Scale benchmarks of issue 20, measured side by side in one run (these machines are noisy):
- *   npx tsx --conditions=@s3verless/source bench/scale.ts iterate [records=1000000] [latencyMs=20]
+ *   npx tsx --conditions=@s3verless/source bench/scale.ts iterate [records=1000000] [latencyMs=20] [methods=repo,query,all]
  *     streaming iterate() against all() on the memory store, every request `latencyMs` slower, 16 in
  *     flight: records/s and peak heap (sampled after GC every 10,000 records);
  *   ... bench/scale.ts reindex [records=100000]: reindex() on the memory store, requests and time;
@@ -14,7 +14,7 @@ import { query } from '@s3verless/query'
 import { createTestBucket, s3TestServer } from '@s3verless/testing'
 import * as z from 'zod'
 
-const [what = 'iterate', a, b] = process.argv.slice(2)
+const [what = 'iterate', a, b, only] = process.argv.slice(2)
 const gc = (globalThis as { gc?: () => void }).gc
 const heapMb = () => {
   gc?.()
@@ -37,7 +37,7 @@ async function loaded(records: number) {
   return { store, rows }
 }
 
-async function iterateBench(records: number, latency: number) {
+async function iterateBench(records: number, latency: number, methods = ['repo', 'query', 'all']) {
   const { store, rows } = await loaded(records)
   store.setLatency(latency)
   const measure = async (label: string, run: (sample: () => void) => Promise<number>) => {
@@ -59,21 +59,24 @@ async function iterateBench(records: number, latency: number) {
   )
   console.log('| method | records | seconds | records/s | peak heap growth (MB) | requests |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-  await measure('`repo.iterate()`', async (sample) => {
-    let n = 0
-    for await (const _ of rows.iterate()) if (++n % 10_000 === 0) sample()
-    return n
-  })
-  await measure('`query(repo).iterate()`', async (sample) => {
-    let n = 0
-    for await (const _ of query(rows).iterate()) if (++n % 10_000 === 0) sample()
-    return n
-  })
-  await measure('`query(repo).all()`', async (sample) => {
-    const all = await query(rows).all()
-    sample()
-    return all.length
-  })
+  if (methods.includes('repo'))
+    await measure('`repo.iterate()`', async (sample) => {
+      let n = 0
+      for await (const _ of rows.iterate()) if (++n % 10_000 === 0) sample()
+      return n
+    })
+  if (methods.includes('query'))
+    await measure('`query(repo).iterate()`', async (sample) => {
+      let n = 0
+      for await (const _ of query(rows).iterate()) if (++n % 10_000 === 0) sample()
+      return n
+    })
+  if (methods.includes('all'))
+    await measure('`query(repo).all()`', async (sample) => {
+      const all = await query(rows).all()
+      sample()
+      return all.length
+    })
 }
 
 async function reindexBench(records: number) {
@@ -142,7 +145,7 @@ async function importBench(records: number, concurrency: number) {
   }
 }
 
-if (what === 'iterate') await iterateBench(Number(a ?? 1_000_000), Number(b ?? 20))
+if (what === 'iterate') await iterateBench(Number(a ?? 1_000_000), Number(b ?? 20), only?.split(','))
 else if (what === 'reindex') await reindexBench(Number(a ?? 100_000))
 else if (what === 'import') await importBench(Number(a ?? 10_000), Number(b ?? 16))
 else throw new Error(`unknown benchmark ${what}: iterate, reindex or import`)

@@ -111,7 +111,11 @@ const TOOLS = {
   lint: (extra) => tool('biome', ['check', '--config-path', 'scripts/lint-config.jsonc', ...(extra.length ? extra : ['.'])]),
   // The s3verless command from source: no build needed. `npm run cli -- list-data --help`
   cli: (extra) => tool('tsx', ['--conditions=@s3verless/source', 'packages/cli/src/bin.ts', ...extra]),
-  bench: (extra) => tool('tsx', ['--conditions=@s3verless/source', 'bench/run.ts', ...extra]),
+  // `npm run bench -- load [seconds] [connections]`: the demo server's load test on RGW (bench/load.ts)
+  bench: (extra) =>
+    extra[0] === 'load'
+      ? tool('tsx', ['--conditions=@s3verless/source', 'bench/load.ts', ...extra.slice(1)])
+      : tool('tsx', ['--conditions=@s3verless/source', 'bench/run.ts', ...extra]),
 }
 
 const [command, ...extra] = process.argv.slice(2)

@@ -2,6 +2,9 @@ import type { MigrationProgress } from '@s3verless/migrations'
 import cliProgress from 'cli-progress'
 import type { CliOutput } from './cli-io.js'
 
+/** Where a pass over a model's records is: a migration's progress, or another command's (`versions` optional). */
+export type PassProgress = Omit<MigrationProgress, 'phase' | 'versions'> & { phase: string; versions?: readonly string[] }
+
 /** A bar on `stream` labelled `label`, counting records (cli-progress; a line every few seconds when not a terminal). */
 function recordBar(stream: CliOutput, label: string, done: number, total: number): cliProgress.SingleBar {
   const bar = new cliProgress.SingleBar(
@@ -35,7 +38,7 @@ export function countBar(stream: CliOutput, label: string): { update(done: numbe
 }
 
 /** A progress bar (cli-progress) on `stream`, one per pass over a model's records. */
-export function progressBar(stream: CliOutput): { update(progress: MigrationProgress): void; stop(): void } {
+export function progressBar(stream: CliOutput): { update(progress: PassProgress): void; stop(): void } {
   let bar: cliProgress.SingleBar | undefined
   let current = ''
   const stop = () => {
@@ -44,7 +47,7 @@ export function progressBar(stream: CliOutput): { update(progress: MigrationProg
   }
   return {
     update(progress) {
-      const pass = `${progress.phase} ${progress.modelName}${progress.versions.length > 0 ? ` (${progress.versions.join(', ')})` : ''}`
+      const pass = `${progress.phase} ${progress.modelName}${progress.versions?.length ? ` (${progress.versions.join(', ')})` : ''}`
       if (pass !== current || !bar) {
         stop()
         current = pass

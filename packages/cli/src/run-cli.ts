@@ -2,6 +2,7 @@ import { isS3verlessError } from '@s3verless/core'
 import { type CliIo, UsageError } from './cli-io.js'
 import type { Command } from './commands/command.js'
 import { createAdminCommand } from './commands/create-admin.js'
+import { doctorCommand } from './commands/doctor.js'
 import { initCommand } from './commands/init.js'
 import { inspectCommand } from './commands/inspect.js'
 import { listDataCommand } from './commands/list-data.js'
@@ -17,6 +18,7 @@ const COMMANDS: readonly Command[] = [
   migrateCommand,
   reindexCommand,
   inspectCommand,
+  doctorCommand,
   listDataCommand,
   createAdminCommand,
   versionCommand,

@@ -1,5 +1,13 @@
 import { pbkdf2Hasher, RateLimiter, S3AuthService, User } from '@s3verless/auth'
-import { createDatabase, createSettings, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
+import {
+  createDatabase,
+  createSettings,
+  defineModel,
+  type InstrumentedStore,
+  instrumentStore,
+  memoryStore,
+  type ObjectStore,
+} from '@s3verless/core'
 import * as z from 'zod'
 import { S3verless, type S3verlessOptions } from '../src/index.js'
 
@@ -26,9 +34,11 @@ export const Secret = defineModel(z.object({ value: z.string() }), { name: 'Secr
 export const SECRET_KEY = 'test-secret-key-of-at-least-32-characters!!'
 export const PASSWORD = 'correct-horse-7'
 
-/** An app on a memory store with fast password hashing and two users (alice, bob) and an admin. */
-export async function makeApp(overrides: Partial<S3verlessOptions> = {}) {
-  const store = instrumentStore(memoryStore())
+/** An app on a memory store (or the store given) with fast password hashing. */
+export async function makeApp<S extends ObjectStore = InstrumentedStore>(
+  overrides: Partial<S3verlessOptions> = {},
+  store: S = instrumentStore(memoryStore()) as ObjectStore as S,
+) {
   const settings = createSettings({ secretKey: SECRET_KEY })
   const database = createDatabase({ store, models: [Product, Note, Secret, User] })
   const auth = new S3AuthService({ database, settings, hasher: pbkdf2Hasher({ iterations: 1000 }) })

@@ -39,9 +39,10 @@ function byKeyThenValue(a: { value: IndexValue; encoded: string }, b: { value: I
 
 /**
  * Streams the candidates of an access path in path order, listing lazily (one LIST per 1000 keys,
- * only as far as the consumer reads). `after` resumes after a position handed out earlier.
+ * only as far as the consumer reads). `after` resumes after a position handed out earlier; `firstPage`
+ * is how many keys the first LIST of an index asks for (as many as the consumer reads first).
  */
-export async function* candidates(core: RepoCore, path: AccessPath, after?: string): AsyncGenerator<CandidateHit> {
+export async function* candidates(core: RepoCore, path: AccessPath, after?: string, firstPage?: number): AsyncGenerator<CandidateHit> {
   const { layout } = core
   const resumed = (position: string) => after === undefined || compareUtf8(position, after) > 0
   switch (path.kind) {
@@ -83,7 +84,7 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
       for (const [i, prefix] of prefixes.entries()) {
         if (i < from) continue
         const startAfter = after?.startsWith(prefix) ? after : undefined
-        for await (const hit of listIndex(core, path.field, prefix, startAfter ? { startAfter } : {})) {
+        for await (const hit of listIndex(core, path.field, prefix, { firstPage, ...(startAfter ? { startAfter } : {}) })) {
           yield { id: hit.id, position: hit.key, entry: { ...hit, descending: false, field: path.field } }
         }
       }
@@ -94,13 +95,13 @@ export async function* candidates(core: RepoCore, path: AccessPath, after?: stri
       const encoded = encodeStringPrefix(path.prefix)
       // A prefix too long to store is the kept prefix of a tie group: its members may not start with it.
       const undecided = truncatedGroup(`${encoded}${'0'.repeat(64)}`) === encoded
-      for await (const hit of listIndex(core, path.field, fieldPrefix + encoded, after ? { startAfter: after } : {})) {
+      for await (const hit of listIndex(core, path.field, fieldPrefix + encoded, { firstPage, ...(after ? { startAfter: after } : {}) })) {
         yield withGroup(fieldPrefix, { id: hit.id, position: hit.key, entry: { ...hit, descending: false, field: path.field } }, undecided)
       }
       return
     }
     case 'indexRange':
-      yield* path.reverse ? reversedRange(core, path, after) : rangeCandidates(core, path, after)
+      yield* path.reverse ? reversedRange(core, path, after) : rangeCandidates(core, path, after, firstPage)
   }
 }
 
@@ -164,6 +165,7 @@ async function* rangeCandidates(
   core: RepoCore,
   path: Extract<AccessPath, { kind: 'indexRange' }>,
   after: string | undefined,
+  firstPage?: number,
 ): AsyncGenerator<CandidateHit> {
   const { layout } = core
   const fieldPrefix = layout.indexFieldPrefix(path.field, path.descending)
@@ -181,6 +183,7 @@ async function* rangeCandidates(
   else if (tag !== undefined) start = fieldPrefix + tag // the first key of the bound's kind
   for await (const hit of listIndex(core, path.field, fieldPrefix, {
     descending: path.descending,
+    firstPage,
     ...(later(start, after) ? { startAfter: later(start, after) as string } : {}),
   })) {
     if (tag !== undefined && hit.encoded[0] !== tag) return // past the bound's kind

@@ -199,7 +199,7 @@ export async function* stream(core: RepoCore, plan: Plan, options: StreamOptions
     if (sortBatches && compare) out.sort((a, b) => compare(a.raw.record, b.raw.record))
     return out
   }
-  for await (const hit of candidates(core, plan.path, options.after)) {
+  for await (const hit of candidates(core, plan.path, options.after, Math.min(1000, window()))) {
     // After a cursor, a second entry of the record served last (a write in flight) is skipped.
     if (leading && !hit.group && hit.id === resume?.id) continue
     leading = false

@@ -97,4 +97,24 @@ describe('query request budgets (DESIGN.md §7) do not grow with the collection'
     expect(small.counts.count).toEqual({ ...none, list: 1, get: 0, total: 1 })
     expect(large.sizes.count).toBe(20)
   }, 300_000)
+
+  it('an ordered page of 20 asks its first LIST for 20 keys, not 1,000 (S3 lists in time growing with the keys asked for)', async () => {
+    const { store, products } = await collection(3000)
+    const asked: (number | undefined)[] = []
+    const list = store.list.bind(store)
+    store.list = (prefix, options) => {
+      asked.push(options?.limit)
+      return list(prefix, options)
+    }
+    const page = await query(products).orderBy('price').limit(20).all()
+    expect(page.map((p) => p.price)).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    expect(asked).toEqual([20])
+    // A filter the index does not decide: the first LIST asks for one window of candidates (64 here),
+    // the next ones for whole pages.
+    asked.length = 0
+    const filtered = await query(products).filter({ name__icontains: '7' }).orderBy('price').limit(20).all()
+    expect(filtered).toHaveLength(20)
+    expect(asked[0]).toBe(64)
+    expect(asked.slice(1).every((n) => n === undefined || n === 1000)).toBe(true)
+  }, 120_000)
 })

@@ -12,55 +12,71 @@ export interface TokenCleanupReport {
   sessions: number
 }
 
+/** Hands the keys under `prefix` to `fn` a listed page (up to 1000) at a time, never all at once. */
+async function eachPage(store: ObjectStore, prefix: string, fn: (keys: string[]) => Promise<void>): Promise<void> {
+  let page: string[] = []
+  for await (const object of listAll(store, prefix)) {
+    if (page.push(object.key) < 1000) continue
+    await fn(page)
+    page = []
+  }
+  if (page.length > 0) await fn(page)
+}
+
 /**
  * Maintenance: removes expired and revoked refresh tokens and ended sessions. It lists every
  * session and token (1 LIST per 1000 + 1 GET each), so run it from a scheduled job, not a request.
+ * It works a listed page at a time (what it holds is the ids of the sessions, not every key).
  * Rotated tokens that have not expired are kept, so their reuse is still recognised.
  */
 export async function cleanupTokens(store: ObjectStore, keys: AuthKeys, now: Date): Promise<TokenCleanupReport> {
   const at = now.getTime()
   const live = new Set<string>()
   const endedIds = new Set<string>()
-  const ended: string[] = []
-  const familyKeys: string[] = []
-  for await (const object of listAll(store, keys.familyPrefix)) familyKeys.push(object.key)
-  await mapLimit(familyKeys, 16, async (key) => {
-    const stored = await readJson(store, key, familyRecordSchema)
-    const family = stored?.value
-    if (!stored) return
-    if (family && !family.revokedAt && Date.parse(family.expiresAt) > at) {
-      live.add(family.id)
-      return
-    }
-    if (family) {
-      endedIds.add(family.id)
-      ended.push(keys.session(family.userId, family.id))
-    }
-    ended.push(key)
+  const report: TokenCleanupReport = { refreshTokens: 0, sessions: 0 }
+  await eachPage(store, keys.familyPrefix, async (page) => {
+    const ended: string[] = []
+    await mapLimit(page, 16, async (key) => {
+      const stored = await readJson(store, key, familyRecordSchema)
+      const family = stored?.value
+      if (!stored) return
+      if (family && !family.revokedAt && Date.parse(family.expiresAt) > at) {
+        live.add(family.id)
+        return
+      }
+      if (family) {
+        endedIds.add(family.id)
+        ended.push(keys.session(family.userId, family.id))
+      }
+      ended.push(key)
+      report.sessions++
+    })
+    // A session's tokens found later are removed by the ids kept above; were this run to stop
+    // before them, a token whose session is missing reads as ended next time.
+    await deleteAll(store, ended)
   })
-
-  const deadTokens: string[] = []
-  const tokenKeys: string[] = []
-  for await (const object of listAll(store, keys.refreshPrefix)) tokenKeys.push(object.key)
-  await mapLimit(tokenKeys, 16, async (key) => {
-    const stored = await readJson(store, key, refreshRecordSchema)
-    if (!stored) return
-    const token = stored.value
-    if (!token || Date.parse(token.expiresAt) <= at) {
-      deadTokens.push(key)
-      return
-    }
-    if (live.has(token.sessionId)) return
-    if (endedIds.has(token.sessionId)) {
-      deadTokens.push(key)
-      return
-    }
-    // A session started after the listing above: a token is written only after its session, so a
-    // session that is missing now has ended.
-    const family = (await readJson(store, keys.family(token.sessionId), familyRecordSchema))?.value
-    if (!family || family.revokedAt || Date.parse(family.expiresAt) <= at) deadTokens.push(key)
+  await eachPage(store, keys.refreshPrefix, async (page) => {
+    const dead: string[] = []
+    await mapLimit(page, 16, async (key) => {
+      const stored = await readJson(store, key, refreshRecordSchema)
+      if (!stored) return
+      const token = stored.value
+      if (!token || Date.parse(token.expiresAt) <= at) {
+        dead.push(key)
+        return
+      }
+      if (live.has(token.sessionId)) return
+      if (endedIds.has(token.sessionId)) {
+        dead.push(key)
+        return
+      }
+      // A session started after the listing above: a token is written only after its session, so a
+      // session that is missing now has ended.
+      const family = (await readJson(store, keys.family(token.sessionId), familyRecordSchema))?.value
+      if (!family || family.revokedAt || Date.parse(family.expiresAt) <= at) dead.push(key)
+    })
+    await deleteAll(store, dead)
+    report.refreshTokens += dead.length
   })
-  await deleteAll(store, deadTokens)
-  await deleteAll(store, ended)
-  return { refreshTokens: deadTokens.length, sessions: ended.filter((k) => k.startsWith(keys.familyPrefix)).length }
+  return report
 }

@@ -7,6 +7,7 @@ import type { ProviderName, ProviderQuirks } from '../store/provider-quirks.js'
 import { s3Store } from '../store/s3-store.js'
 import type { ObjectStore } from '../store/types.js'
 import { createDatabase } from './database.js'
+import type { IterateOptions } from './list-records.js'
 import type { PageResult, Repository, Stored } from './repository.js'
 
 /**
@@ -97,6 +98,15 @@ export class S3DataService<M extends Model> {
   async listByPrefix(client: S3ClientLike, limit = 100, marker?: string): Promise<[Stored<InferRecord<M>>[], string | undefined]> {
     const page = await this.repo(client).listByPrefix({ limit, ...(marker !== undefined ? { marker } : {}) })
     return [page.items, page.nextMarker]
+  }
+
+  /**
+   * Every record, in id order, streamed a bounded window at a time (see `Repository.iterate`).
+   * @example
+   * for await (const product of service.iterate(client)) console.log(product.name)
+   */
+  iterate(client: S3ClientLike, options: IterateOptions = {}): AsyncGenerator<Stored<InferRecord<M>>> {
+    return this.repo(client).iterate(options)
   }
 
   /** Page `page` of `pageSize` records with totals. */

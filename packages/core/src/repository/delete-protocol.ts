@@ -2,9 +2,10 @@ import { isS3verlessError, S3verlessError } from '../errors.js'
 import type { Model } from '../model/define-model.js'
 import { CascadeForbiddenError, RestrictError } from '../model/model-errors.js'
 import type { DependentRule } from '../model/registry.js'
+import { encodeValue } from '../model/value-encoding.js'
 import { mapLimit, writeToken } from './concurrency.js'
 import { fieldValue } from './index-entries.js'
-import { findByIndex } from './index-lookup.js'
+import { type IndexHit, listIndex, readHits } from './index-lookup.js'
 import { lineageAfter } from './lineage.js'
 import { isOutcomeUnknown } from './outcome.js'
 import { encodeRecord, type RawRecord, type RecordMeta } from './record-codec.js'
@@ -36,7 +37,7 @@ import { writeObject } from './write-record.js'
  */
 export async function deleteWithRules(core: RepoCore, raw: RawRecord, coreOf: CoreOf, mayCascade?: CascadeGuard): Promise<void> {
   const planned = await planDelete(core, raw, coreOf, mayCascade)
-  if (![...planned.values()].some((dependents) => dependents.length > 0)) return deleteRecord(core, raw)
+  if (![...planned.values()].some((dependents) => dependents === null || dependents.length > 0)) return deleteRecord(core, raw)
   const marked = await markDeleting(core, raw)
   if (marked) await finishDelete(core, marked, coreOf, planned, mayCascade)
 }
@@ -56,8 +57,14 @@ export function planDelete(core: RepoCore, raw: RawRecord, coreOf: CoreOf, mayCa
   return planDependents(core, raw.record, coreOf, new Set([visitKey(core, raw.record.id)]), mayCascade)
 }
 
-/** The dependents each acting rule found (restrict rules have none: they refused otherwise). */
-type Planned = Map<DependentRule, RawRecord[]>
+/**
+ * The dependents each acting rule found (restrict rules have none: they refused otherwise); `null`
+ * where there were more than a window of them: found again, a window at a time, while finishing.
+ */
+type Planned = Map<DependentRule, RawRecord[] | null>
+
+/** How many dependents of one rule are read (and held) at a time. */
+const WINDOW = 1000
 
 /** The relation rules that act when a record of `core`'s model is deleted. */
 const actingRules = (core: RepoCore): readonly DependentRule[] =>
@@ -65,16 +72,34 @@ const actingRules = (core: RepoCore): readonly DependentRule[] =>
 
 const visitKey = (core: RepoCore, id: string) => `${core.model.name}/${id}`
 
-/** The dependents of one rule, read fresh. */
-async function dependentsOf(rule: DependentRule, id: string, coreOf: CoreOf): Promise<RawRecord[]> {
+/** The live dependents of one rule, read fresh a window at a time (each record once). */
+async function* dependentsOf(rule: DependentRule, id: string, coreOf: CoreOf): AsyncGenerator<RawRecord[]> {
   const other = coreOf(rule.model)
   await other.catalog.require(`asc:${rule.foreignKey}`)
-  return findByIndex(other, rule.foreignKey, id, { fresh: true })
+  const encoded = encodeValue(id)
+  const hits: IndexHit[] = []
+  let last = ''
+  const read = async () => {
+    const records = await readHits(other, hits.splice(0), (r) => encodeValue(fieldValue(r, rule.foreignKey)) === encoded, { fresh: true })
+    // Two entries of one record (a write in flight, a leftover) are next to each other in the listing.
+    const out: RawRecord[] = []
+    for (const r of records) {
+      if (r === null || r.record.id === last) continue
+      last = r.record.id
+      out.push(r)
+    }
+    return out
+  }
+  for await (const hit of listIndex(other, rule.foreignKey, other.layout.indexValuePrefix(rule.foreignKey, encoded))) {
+    if (hits.push(hit) >= WINDOW) yield await read()
+  }
+  yield await read()
 }
 
 /**
- * Walks the dependents of `record` (cascades down the whole tree) and refuses the delete when a
- * `restrict` rule has dependents anywhere in it. Returns the record's own dependents by rule.
+ * Walks the dependents of `record` (cascades down the whole tree, a window at a time) and refuses
+ * the delete when a `restrict` rule has dependents anywhere in it. Returns the record's own
+ * dependents by rule (see {@link Planned}).
  * @throws RestrictError naming the record and relation that refuse it.
  */
 async function planDependents(
@@ -85,25 +110,40 @@ async function planDependents(
   mayCascade: CascadeGuard | undefined,
 ): Promise<Planned> {
   const rules = actingRules(core)
-  if (rules.length === 0) return new Map()
-  const found = await Promise.all(rules.map(async (rule) => ({ rule, dependents: await dependentsOf(rule, record.id, coreOf) })))
-  for (const { rule, dependents } of found) {
-    if (rule.onDelete === 'restrict' && dependents.length > 0)
-      throw new RestrictError(core.model.name, record.id, rule.via, rule.model.name)
-  }
-  for (const { rule, dependents } of found) {
-    if (rule.onDelete !== 'cascade') continue
-    const other = coreOf(rule.model)
-    for (const dependent of dependents) {
-      const key = visitKey(other, dependent.record.id)
-      if (visited.has(key)) continue
-      visited.add(key)
-      if (mayCascade && !(await mayCascade(rule.model, dependent.record)))
-        throw new CascadeForbiddenError(core.model.name, record.id, rule.via, rule.model.name)
-      await planDependents(other, dependent.record, coreOf, visited, mayCascade)
-    }
-  }
-  return new Map(found.filter(({ rule }) => rule.onDelete !== 'restrict').map(({ rule, dependents }) => [rule, dependents]))
+  const planned: Planned = new Map()
+  await Promise.all(
+    rules
+      .filter((rule) => rule.onDelete === 'restrict')
+      .map(async (rule) => {
+        for await (const window of dependentsOf(rule, record.id, coreOf))
+          if (window.length > 0) throw new RestrictError(core.model.name, record.id, rule.via, rule.model.name)
+      }),
+  )
+  await Promise.all(
+    rules
+      .filter((rule) => rule.onDelete !== 'restrict')
+      .map(async (rule) => {
+        const other = coreOf(rule.model)
+        let held: RawRecord[] | null = []
+        for await (const window of dependentsOf(rule, record.id, coreOf)) {
+          held = held && held.length + window.length <= WINDOW ? [...held, ...window] : null
+          if (rule.onDelete !== 'cascade') {
+            if (held) continue
+            break // set to null: that there are dependents is all the plan needs
+          }
+          for (const dependent of window) {
+            const key = visitKey(other, dependent.record.id)
+            if (visited.has(key)) continue
+            visited.add(key)
+            if (mayCascade && !(await mayCascade(rule.model, dependent.record)))
+              throw new CascadeForbiddenError(core.model.name, record.id, rule.via, rule.model.name)
+            await planDependents(other, dependent.record, coreOf, visited, mayCascade)
+          }
+        }
+        planned.set(rule, held)
+      }),
+  )
+  return planned
 }
 
 /**
@@ -144,22 +184,22 @@ export async function finishDelete(
   const failures: unknown[] = []
   for (const rule of actingRules(core)) {
     if (rule.onDelete === 'restrict') continue // checked before the commit point; one created since is not held back
-    let dependents: RawRecord[]
-    try {
-      dependents = planned?.get(rule) ?? (await dependentsOf(rule, id, coreOf))
-    } catch (error) {
-      failures.push(error)
-      continue
-    }
     const other = coreOf(rule.model)
-    await mapLimit(dependents, core.settings.concurrency, async (dependent) => {
-      try {
-        if (rule.onDelete === 'cascade') await cascadeTo(other, dependent, rule.foreignKey, id, coreOf, mayCascade)
-        else await nullForeignKey(other, dependent, rule.foreignKey, id)
-      } catch (error) {
-        failures.push(error)
+    const held = planned?.get(rule)
+    try {
+      for await (const window of held ? [held] : dependentsOf(rule, id, coreOf)) {
+        await mapLimit(window, core.settings.concurrency, async (dependent) => {
+          try {
+            if (rule.onDelete === 'cascade') await cascadeTo(other, dependent, rule.foreignKey, id, coreOf, mayCascade)
+            else await nullForeignKey(other, dependent, rule.foreignKey, id)
+          } catch (error) {
+            failures.push(error)
+          }
+        })
       }
-    })
+    } catch (error) {
+      failures.push(error) // finding the dependents failed
+    }
   }
   if (failures.length > 0) throw new DeleteIncompleteError(core.model.name, id, failures)
   const write = core.beginWrite(id)

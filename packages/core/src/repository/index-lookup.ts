@@ -27,12 +27,13 @@ export async function* listIndex(
   core: RepoCore,
   field: string,
   prefix: string,
-  options: { descending?: boolean; startAfter?: string; pageSize?: number } = {},
+  options: { descending?: boolean; startAfter?: string; pageSize?: number; firstPage?: number } = {},
 ): AsyncGenerator<IndexHit> {
   let cursor: string | undefined
   do {
     const page = await core.store.list(prefix, {
-      limit: options.pageSize ?? 1000,
+      // The first page as large as the caller expects to read (listing time grows with the keys asked for).
+      limit: (cursor ? undefined : options.firstPage) ?? options.pageSize ?? 1000,
       ...(cursor ? { cursor } : options.startAfter ? { startAfter: options.startAfter } : {}),
     })
     for (const object of page.objects) {

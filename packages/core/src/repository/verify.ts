@@ -1,6 +1,7 @@
 import { isS3verlessError } from '../errors.js'
-import { encodeValue } from '../model/value-encoding.js'
+import { encodeValue, type IndexValue } from '../model/value-encoding.js'
 import { listAll } from '../store/store-helpers.js'
+import type { ListedObject } from '../store/types.js'
 import { claimedFields } from './claim-set.js'
 import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
@@ -106,52 +107,72 @@ export async function verifyModel(
     inFlight: [],
     repaired: { indexEntriesAdded: 0, indexEntriesRemoved: 0, claimsAdded: 0, claimsReleased: 0, tombstonesRemoved: 0, deletesFinished: 0 },
   }
-  const ids: string[] = []
   const conditionalDelete = store.capabilities.conditionalDelete
-  for await (const object of listAll(store, layout.recordPrefix)) {
-    const id = layout.idOf(object.key)
-    // Tombstones are told apart by size; where DELETE is not conditional they are how deletes work.
-    if (id !== undefined && isRecordObject(core, object)) ids.push(id)
-  }
-  const marked: RawRecord[] = []
-  let done = 0
-  const records = (
-    await mapLimit(ids, core.settings.concurrency, async (id) => {
-      try {
-        const key = layout.recordKey(id)
-        const object = await store.get(key)
-        if (!object) return null
-        const raw = decodeRecord(model, key, object.body, object.etag)
-        if (!raw.meta.deleted) return raw
-        const young = object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs
-        if (raw.meta.cascade !== undefined) {
-          // A delete that stopped while applying relation rules (or is still at it).
-          if (young) report.inFlight.push(key)
-          else {
-            report.pendingDeletes.push(key)
-            marked.push(raw)
-          }
-        } else if (conditionalDelete) {
-          // A tombstone of an earlier layout (deletes no longer leave any where DELETE is conditional).
-          if (young) report.inFlight.push(key)
-          else report.tombstones.push({ key, etag: object.etag })
-        }
-        return null
-      } catch (error) {
-        if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
-        report.corrupt.push(layout.recordKey(id))
-        return null
-      } finally {
-        options.onProgress?.(++done, ids.length)
-      }
-    })
-  ).filter((r): r is RawRecord => r !== null)
-  report.records = records.length
-
+  const isRecord = (object: ListedObject) => layout.idOf(object.key) !== undefined && isRecordObject(core, object)
+  // Records stream through one listed page at a time: of each, only the keys it needs are kept (its
+  // index entries; its claims with their holders), never the record itself. The first pass counts
+  // them (LISTs only) for the progress total.
+  let total = 0
+  if (options.onProgress) for await (const object of listAll(store, layout.recordPrefix)) if (isRecord(object)) total++
+  /** Index entry keys the records need and the listing has not shown yet (what is left: missing). */
   const expected = new Set<string>()
-  // Judged on the values as stored: a lazy upgrade changes what readers see, not what was indexed.
-  for (const { stored, meta } of records) for (const key of indexKeysOf(layout, core.plan, stored, meta.ix ?? {})) expected.add(key)
-  const existing = new Set<string>()
+  /** Claim key → the records holding its value (by id), the value, and whether the claim was listed. */
+  const holders = new Map<string, { ids: string[]; value: IndexValue; listed?: boolean }>()
+  const marked: RawRecord[] = []
+  const see = (raw: RawRecord) => {
+    report.records++
+    const { stored, meta } = raw
+    // Judged on the values as stored: a lazy upgrade changes what readers see, not what was indexed.
+    for (const key of indexKeysOf(layout, core.plan, stored, meta.ix ?? {})) expected.add(key)
+    for (const field of claimedFields(core, stored)) {
+      const value = fieldValue(stored, field)
+      const key = layout.claimKey(field, encodeValue(value))
+      const holder = holders.get(key)
+      if (holder) holder.ids.push(stored.id)
+      else holders.set(key, { ids: [stored.id], value })
+    }
+  }
+  const read = async (id: string) => {
+    const key = layout.recordKey(id)
+    try {
+      const object = await store.get(key)
+      if (!object) return
+      const raw = decodeRecord(model, key, object.body, object.etag)
+      if (!raw.meta.deleted) return see(raw)
+      const young = object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs
+      if (raw.meta.cascade !== undefined) {
+        // A delete that stopped while applying relation rules (or is still at it).
+        if (young) report.inFlight.push(key)
+        else {
+          report.pendingDeletes.push(key)
+          marked.push(raw)
+        }
+      } else if (conditionalDelete) {
+        // A tombstone of an earlier layout (deletes no longer leave any where DELETE is conditional).
+        if (young) report.inFlight.push(key)
+        else report.tombstones.push({ key, etag: object.etag })
+      }
+    } catch (error) {
+      if (!isS3verlessError(error, 'model.corrupt') && !isS3verlessError(error, 'model.invalidId')) throw error
+      report.corrupt.push(key)
+    }
+  }
+  let done = 0
+  let window: string[] = []
+  const drain = async () => {
+    await mapLimit(window, core.settings.concurrency, async (id) => {
+      await read(id)
+      options.onProgress?.(++done, Math.max(total, done))
+    })
+    window = []
+  }
+  for await (const object of listAll(store, layout.recordPrefix)) {
+    // Tombstones are told apart by size; where DELETE is not conditional they are how deletes work.
+    if (isRecord(object)) window.push(layout.idOf(object.key) as string)
+    if (window.length >= 1000) await drain()
+  }
+  await drain()
+
   const lease = core.settings.leaseMs
   const suspects: EntryVersion[] = []
   for (const root of [layout.indexRoot, layout.descIndexRoot]) {
@@ -159,50 +180,47 @@ export async function verifyModel(
     do {
       const page = await store.list(root, cursor ? { cursor } : {})
       for (const object of page.objects) {
-        existing.add(object.key)
-        if (expected.has(object.key)) continue
+        if (expected.delete(object.key)) continue
         if (page.serverTime.getTime() - object.lastModified.getTime() < lease) report.inFlight.push(object.key)
         else suspects.push({ key: object.key, ...(object.etag ? { etag: object.etag } : {}) })
       }
       cursor = page.cursor
     } while (cursor)
   }
-  report.missingIndexEntries = [...expected].filter((k) => !existing.has(k))
+  report.missingIndexEntries = [...expected]
   // The records were read before the listing: judge each suspect against its record as it is now.
   const dangling = await stillUnneeded(core, suspects)
   report.danglingIndexEntries = dangling.map((e) => e.key)
 
-  const holders = new Map<string, string[]>()
-  for (const { stored } of records) {
-    for (const field of claimedFields(core, stored)) {
-      const key = layout.claimKey(field, encodeValue(fieldValue(stored, field)))
-      holders.set(key, [...(holders.get(key) ?? []), stored.id])
-    }
-  }
-  const byId = new Map(records.map((r) => [r.record.id, r]))
-  const claimKeys = new Set<string>()
-  for await (const object of listAll(store, layout.uniqueRoot)) claimKeys.add(object.key)
   // The etag each stale claim was judged by: a repair releases that version only, never one made since.
   const judged = new Map<string, string>()
-  await mapLimit([...claimKeys], core.settings.concurrency, async (key) => {
+  const judge = async (key: string) => {
     const claim = await store.get(key)
     if (!claim) return
     const body = parseClaim(claim)
-    const holder = holders.get(key)
-    if (body.released || (body.id !== undefined && holder?.includes(body.id))) return
+    if (body.released || (body.id !== undefined && holders.get(key)?.ids.includes(body.id))) return
     if (claim.serverTime.getTime() - claim.lastModified.getTime() < lease) report.inFlight.push(key)
     else if (!(body.id !== undefined && (await holderHoldsNow(core, key, body.id)))) {
       // Judged after reading the claim, like a takeover: a writer landing later renews it first.
       report.staleClaims.push(key)
       judged.set(key, claim.etag)
     }
-  })
-  for (const [key, ids] of holders) {
+  }
+  let claims: string[] = []
+  for await (const object of listAll(store, layout.uniqueRoot)) {
+    const holder = holders.get(object.key)
+    if (holder) holder.listed = true
+    claims.push(object.key)
+    if (claims.length >= 1000) {
+      await mapLimit(claims, core.settings.concurrency, judge)
+      claims = []
+    }
+  }
+  await mapLimit(claims, core.settings.concurrency, judge)
+  for (const [key, { ids, value, listed }] of holders) {
     const field = key.slice(layout.uniqueRoot.length).split('/')[0] as string
-    const first = byId.get(ids[0] as string)?.stored
-    const value = first ? fieldValue(first, field) : null
     if (ids.length > 1) report.duplicates.push({ field, value, ids })
-    else if (!claimKeys.has(key)) report.missingClaims.push({ field, value, id: ids[0] as string })
+    else if (!listed) report.missingClaims.push({ field, value, id: ids[0] as string })
   }
 
   if (options.repair) {
@@ -221,10 +239,8 @@ export async function verifyModel(
     }
     const blocked = new Set(report.duplicates.map((d) => d.field))
     for (const missing of report.missingClaims) {
-      const record = byId.get(missing.id)?.stored
-      if (!record) continue
       try {
-        await claimUnique(core.claims, missing.field, fieldValue(record, missing.field), missing.id, writeToken())
+        await claimUnique(core.claims, missing.field, missing.value as IndexValue, missing.id, writeToken())
         report.repaired.claimsAdded++
       } catch (error) {
         if (isS3verlessError(error, 'model.unique'))

@@ -18,6 +18,9 @@ describe('S3DataService (the spec API)', () => {
     expect(rest[0]?.sku).toBe('L-2')
     expect(end).toBeUndefined()
     expect(await service.paginate(client, 1, 20)).toMatchObject({ totalCount: 2, totalPages: 1 })
+    const streamed: string[] = []
+    for await (const product of service.iterate(client, { window: 1 })) streamed.push(product.sku)
+    expect(streamed).toEqual(['L-1', 'L-2'])
     expect(await service.delete(client, p.id)).toBe(true)
     expect(await service.get(client, p.id)).toBeNull()
     expect((await service.create(client, lamp({ sku: 'L-2' })).catch((e) => e)).code).toBe('model.unique')

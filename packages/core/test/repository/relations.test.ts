@@ -107,6 +107,29 @@ describe('relations', () => {
     expect(await env.posts.count()).toBe(1)
   })
 
+  it.each(['cascade', 'setNull'] as const)(
+    '%s reaches every one of 2,500 dependents, reading them a window of 1,000 at a time',
+    async (onDelete) => {
+      const env = blog(onDelete)
+      const ada = await env.users.create({ name: 'Ada' })
+      const bob = await env.users.create({ name: 'Bob' })
+      for (let i = 0; i < 2500; i += 500)
+        await env.posts.createMany(Array.from({ length: 500 }, (_, j) => ({ title: `p${i + j}`, authorId: ada.id })))
+      await env.posts.create({ title: 'kept', authorId: bob.id })
+      await env.users.delete(ada.id)
+      expect(await env.users.get(ada.id)).toBeNull()
+      const left = []
+      for await (const post of env.posts.iterate()) left.push(post)
+      if (onDelete === 'cascade') expect(left.map((p) => p.title)).toEqual(['kept'])
+      else {
+        expect(left).toHaveLength(2501)
+        expect(left.filter((p) => p.authorId !== null).map((p) => p.title)).toEqual(['kept'])
+      }
+      expect((await env.posts.verify()).missingIndexEntries).toEqual([])
+    },
+    120_000,
+  )
+
   it('doNothing leaves dependents pointing at the deleted record', async () => {
     const env = blog('doNothing')
     const { ada } = await seed(env)

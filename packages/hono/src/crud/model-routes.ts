@@ -103,9 +103,13 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
   const limits = { maxLimit: ctx.maxLimit, defaultLimit: ctx.defaultLimit }
   type Rec = InferRecord<M>
 
-  /** `PUT` with `If-None-Match: *`: creates the record with this id (a conditional create, under the create rule), 412 when it exists. */
-  async function createAt(c: Context<S3verlessEnv>, id: string, input: Record<string, unknown>) {
+  /**
+   * `PUT` with `If-None-Match: *`: creates the record with this id (a conditional create, under the
+   * create rule, checked before the body is read), 412 when it exists.
+   */
+  async function createAt(c: Context<S3verlessEnv>, id: string) {
     const access = accessFor(model, 'create', c)
+    const input = clientInput(await readJson(c), owner)
     if (!isUuid(id)) throw notFound(model, id)
     if (owner && access.userId) input[owner] = access.userId
     await checkInput(model, access.user, input)
@@ -228,7 +232,7 @@ export function modelRoutes<M extends Model>(model: M, options: ModelRoutesOptio
     })
     .put('/:id', async (c) => {
       const id = c.req.param('id')
-      if (createOnly(c)) return createAt(c, id, clientInput(await readJson(c), owner))
+      if (createOnly(c)) return createAt(c, id)
       const access = accessFor(model, 'update', c)
       const input = clientInput(await readJson(c), owner)
       const record = await checkedWrite(
