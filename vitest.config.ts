@@ -14,6 +14,7 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'bench/**/*.test.ts',
       'edge/test/**/*.test.ts',
+      'scripts/test/**/*.test.ts',
     ],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The README's two commands: `npm start` (install if needed, then serve the shop demo (API, docs,
 // admin) on the embedded file-system store; `quickstart` runs the console quickstart) and `npm test` (install if needed, start a throw-away Ceph RGW when none is
-// configured and this machine can run one, run every test, stop RGW). Needs only Node and npm.
+// configured and this machine can run one, install Debian's chromium for the browser tests when it
+// can, run every test, stop RGW). Needs only Node and npm.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureChromium } from './chromium.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const PNPM = 'pnpm@12.4.2'
@@ -63,7 +65,9 @@ function ensureS3Server() {
 }
 
 function test(extra) {
+  process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1'
   ensureInstalled()
+  ensureChromium({ say })
   const stop = ensureS3Server()
   mkdirSync(join(root, '.tmp'), { recursive: true })
   const report = join(root, '.tmp', 'vitest-report.json')

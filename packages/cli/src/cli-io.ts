@@ -9,6 +9,14 @@ export interface CliIo {
   stderr: CliOutput
   /** Environment variables (settings such as `AWS_BUCKET_NAME`, `S3VERLESS_DATA_DIR`). */
   env: Record<string, string | undefined>
+  /** Where passwords are read from (`create-admin`): `process.stdin`; absent means nothing can be read. */
+  stdin?: CliInput
+}
+
+/** Something the CLI reads text from: `process.stdin`, or a stream in tests. */
+export interface CliInput extends AsyncIterable<string | Uint8Array> {
+  /** True on a terminal (then `create-admin` prompts, without echo). */
+  isTTY?: boolean
 }
 
 /** A mistake in how the command was called: reported with the usage, exit code 2. */

@@ -1,28 +1,48 @@
 import { isS3verlessError } from '@s3verless/core'
 import { type CliIo, UsageError } from './cli-io.js'
 import type { Command } from './commands/command.js'
+import { createAdminCommand } from './commands/create-admin.js'
 import { doctorCommand } from './commands/doctor.js'
+import { initCommand } from './commands/init.js'
+import { inspectCommand } from './commands/inspect.js'
 import { listDataCommand } from './commands/list-data.js'
 import { migrateCommand } from './commands/migrate.js'
+import { reindexCommand } from './commands/reindex.js'
 import { seedCommand } from './commands/seed.js'
+import { serveCommand } from './commands/serve.js'
+import { versionCommand } from './commands/version.js'
 import { CLI_VERSION } from './version.js'
 
-const COMMANDS: readonly Command[] = [listDataCommand, migrateCommand, doctorCommand, seedCommand]
+const COMMANDS: readonly Command[] = [
+  initCommand,
+  serveCommand,
+  migrateCommand,
+  reindexCommand,
+  inspectCommand,
+  doctorCommand,
+  seedCommand,
+  listDataCommand,
+  createAdminCommand,
+  versionCommand,
+]
 
 const HELP = `s3verless ${CLI_VERSION}: an S3 bucket as your application database
 
 Usage: s3verless <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`).join('\n')}
 
 Options:
   -h, --help     Show this help (or a command's, after its name)
   -v, --version  Print the version
 
-Configuration comes from the environment: AWS_BUCKET_NAME (use S3; otherwise the data
-directory S3VERLESS_DATA_DIR, default ./.s3verless-data), AWS_REGION, AWS_ENDPOINT_URL,
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, S3_BASE_PATH (default s3verless-data/).
+The store, the same for every command: --data DIR (the file-system store in DIR);
+otherwise S3 when AWS_BUCKET_NAME is set (AWS_REGION, AWS_ENDPOINT_URL,
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); otherwise the data directory
+S3VERLESS_DATA_DIR (default ./.s3verless-data). Keys live under S3_BASE_PATH
+(default s3verless-data/). Commands that need your models take --models <module>
+(or S3VERLESS_MODELS). Errors: one line on stderr, exit code 1 (2 for usage).
 `
 
 const NODE_USAGE_ERRORS = new Set([

@@ -152,8 +152,6 @@ describe('s3verless doctor', () => {
     expect(tooShort.stderr).toMatch(/^s3verless doctor: leaseMs must be at least 2 ms on the fs store .* \[settings\.invalid\]\n$/)
     const missing = await cli(['doctor', '--models', MODELS_MODULE, '--data', '/nonexistent/s3v-doctor'])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toBe(
-      's3verless doctor: No data directory at /nonexistent/s3v-doctor. Set S3VERLESS_DATA_DIR to your data folder, or AWS_BUCKET_NAME to use S3. [cli.noDataDir]\n',
-    )
+    expect(missing.stderr).toBe('s3verless doctor: No data directory at /nonexistent/s3v-doctor. Check --data. [cli.noDataDir]\n')
   })
 })

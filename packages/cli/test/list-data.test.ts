@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli, dataDir } from './cli-harness.js'
+import { runBin } from './process-harness.js'
 
 const keys = [
   's3verless-data/users/u1.json',
@@ -12,7 +13,7 @@ const keys = [
   'elsewhere/readme.txt',
 ]
 
-describe('s3verless list-data', () => {
+describe('s3verless list-data', { timeout: 120_000 }, () => {
   let root = ''
   let cleanup = async () => {}
   const env = () => ({ S3VERLESS_DATA_DIR: root })
@@ -92,9 +93,31 @@ describe('s3verless list-data', () => {
     const run = await cli(['list-data'], { S3VERLESS_DATA_DIR: missing })
     expect(run.code).toBe(1)
     expect(run.stderr).toBe(
-      `s3verless list-data: No data directory at ${missing}. Set S3VERLESS_DATA_DIR to your data folder, or AWS_BUCKET_NAME to use S3. [cli.noDataDir]\n`,
+      `s3verless list-data: No data directory at ${missing}. Pass --data DIR (or set S3VERLESS_DATA_DIR) for your data folder, or AWS_BUCKET_NAME to use S3. [cli.noDataDir]\n`,
     )
     expect(existsSync(missing)).toBe(false)
+  })
+
+  it('takes the data directory from --data, before AWS_BUCKET_NAME and S3VERLESS_DATA_DIR', async () => {
+    const run = await cli(['list-data', 'users/', '--data', root], { AWS_BUCKET_NAME: 'cli-test-bucket', S3VERLESS_DATA_DIR: '/nowhere' })
+    expect(run).toEqual({
+      code: 0,
+      stdout: 's3verless-data/users/u1.json\n',
+      stderr: `1 key under "s3verless-data/users/" in data directory ${root}\n`,
+    })
+    const missing = await cli(['list-data', '--data', join(root, 'nope')], {})
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe(`s3verless list-data: No data directory at ${join(root, 'nope')}. Check --data. [cli.noDataDir]\n`)
+  })
+
+  it('runs as a process: keys on stdout, the count on stderr, exit codes 0, 1 and 2', async () => {
+    const ok = await runBin(['list-data', 'products/', '--data', root])
+    expect(ok).toMatchObject({ code: 0, stderr: `3 keys under "s3verless-data/products/" in data directory ${root}\n` })
+    expect(lines(ok.stdout)).toHaveLength(3)
+    const failed = await runBin(['list-data', '--data', join(root, 'nope')])
+    expect(failed).toMatchObject({ code: 1, stdout: '' })
+    expect(failed.stderr).toMatch(/^s3verless list-data: No data directory at .*\[cli\.noDataDir\]\n$/)
+    expect((await runBin(['list-data', '--limit', 'x'])).code).toBe(2)
   })
 
   it('uses S3 instead when AWS_BUCKET_NAME is set', async () => {

@@ -4,6 +4,7 @@ import { fsStore } from '@s3verless/core/fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cli, dataDir } from './cli-harness.js'
 import { ProductV1 } from './fixtures/old-models.js'
+import { runBin } from './process-harness.js'
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const args = ['--models', fixture('models.ts'), '--dir', fixture('migrations')]
@@ -61,6 +62,17 @@ describe('s3verless migrate', () => {
     expect(locked.code).toBe(1)
     expect(locked.stderr).toMatch(/^s3verless migrate: Migrations are locked by deploy on host-7 .* \[migration\.locked\]\n$/)
   })
+
+  it('runs as a process: a line per migration, then --status, with --data', async () => {
+    const { env } = await oldProducts(2)
+    const run = await runBin(['migrate', ...args, '--no-progress', '--data', env.S3VERLESS_DATA_DIR])
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    expect(run.stdout).toMatch(/^0001 {2}Product {2}applied {2}2 records, 2 rewritten \(reindexed\)\n0002 {2}Product {2}applied/)
+    const status = await runBin(['migrate', ...args, '--status', '--data', env.S3VERLESS_DATA_DIR])
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/^applied {2}0001 {2}Product {2}/)
+    expect((await runBin(['migrate', '--data', env.S3VERLESS_DATA_DIR])).code).toBe(2)
+  }, 180_000)
 
   it('refuses to run without the models', async () => {
     const run = await cli(['migrate'], {})

@@ -38,6 +38,16 @@ describe('runCli', () => {
     expect(option.stderr).toContain('Unknown option "--verbose"')
   })
 
+  it('has --help on every command it lists', async () => {
+    const names = [...(await cli(['--help'])).stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1])
+    expect(names).toEqual(['init', 'serve', 'migrate', 'reindex', 'inspect', 'doctor', 'list-data', 'create-admin', 'version'])
+    for (const name of names) {
+      const run = await cli([name as string, '--help'])
+      expect(run).toMatchObject({ code: 0, stderr: '' })
+      expect(run.stdout).toMatch(new RegExp(`^Usage: s3verless ${name}( |\n)`))
+    }
+  })
+
   it("shows a command's usage with --help after its name", async () => {
     const run = await cli(['list-data', '--help'])
     expect(run.code).toBe(0)

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
 import { createDatabase, DEFAULT_LEASE_MS, loadSettings } from '@s3verless/core'
 import { UsageError } from '../cli-io.js'
-import { withDataOption } from '../data-option.js'
 import { formatDoctor } from '../doctor/doctor-output.js'
 import { runDoctor } from '../doctor/run-doctor.js'
 import { loadModels } from '../load-models.js'
@@ -67,10 +66,9 @@ Exit code: 0 clean (or repaired clean), 1 findings left, 2 usage mistake.`,
     const modelsPath = values.models ?? io.env.S3VERLESS_MODELS
     if (!modelsPath) throw new UsageError('--models <module> is required (the module that exports your models)')
     const leaseMs = parseLease(values.lease)
-    const env = withDataOption(io.env, values.data)
     const models = await loadModels(modelsPath)
-    const settings = loadSettings(env)
-    const { store, description, close } = await openStore(settings, env)
+    const settings = loadSettings(io.env)
+    const { store, description, close } = await openStore(settings, io.env, { dataDir: values.data })
     const bar = values.json || values['no-progress'] ? undefined : progressBar(io.stderr)
     try {
       const db = createDatabase({ store, models, basePath: settings.s3BasePath, leaseMs })

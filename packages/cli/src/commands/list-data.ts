@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadSettings, MAX_LIST_PAGE } from '@s3verless/core'
 import { UsageError } from '../cli-io.js'
-import { openStore } from '../open-store.js'
+import { DATA_OPTION, openStore, STORE_USAGE } from '../open-store.js'
 import type { Command } from './command.js'
 
 /** Keys listed when `--limit` is not given. */
@@ -22,22 +22,22 @@ function parseLimit(raw: string | undefined): number {
 export const listDataCommand: Command = {
   name: 'list-data',
   summary: 'List the keys stored under S3_BASE_PATH (and an optional prefix)',
-  usage: `Usage: s3verless list-data [prefix] [--limit N] [--root]
+  usage: `Usage: s3verless list-data [prefix] [--limit N] [--root] [--data DIR]
 
 Prints the keys under S3_BASE_PATH + prefix, one per line (stdout), then a count (stderr).
 
 Options:
   --limit N   List at most N keys (default ${DEFAULT_LIST_LIMIT})
   --root      Take the prefix from the bucket root, ignoring S3_BASE_PATH
+  --data DIR  Use the file-system store in DIR
   -h, --help  Show this help
 
-The store is S3 when AWS_BUCKET_NAME is set, otherwise the data directory
-S3VERLESS_DATA_DIR (default ./.s3verless-data).`,
+${STORE_USAGE}`,
 
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { limit: { type: 'string' }, root: { type: 'boolean' } },
+      options: { limit: { type: 'string' }, root: { type: 'boolean' }, ...DATA_OPTION },
       allowPositionals: true,
       strict: true,
     })
@@ -45,7 +45,7 @@ S3VERLESS_DATA_DIR (default ./.s3verless-data).`,
     const limit = parseLimit(values.limit)
     const settings = loadSettings(io.env)
     const prefix = (values.root ? '' : settings.s3BasePath) + (positionals[0] ?? '')
-    const { store, description, close } = await openStore(settings, io.env)
+    const { store, description, close } = await openStore(settings, io.env, { dataDir: values.data })
     try {
       let count = 0
       let cursor: string | undefined

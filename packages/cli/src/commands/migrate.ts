@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util'
 import { loadSettings } from '@s3verless/core'
-import { MigrationRunner } from '@s3verless/migrations'
 import { UsageError } from '../cli-io.js'
-import { loadModels } from '../load-models.js'
-import { openStore } from '../open-store.js'
+import { loadModels, modelsPath } from '../load-models.js'
+import { DATA_OPTION, openStore, STORE_USAGE } from '../open-store.js'
 import { progressBar } from '../progress-bar.js'
 import type { Command } from './command.js'
 import { formatResult, formatRun, formatStatus } from './migrate-output.js'
@@ -41,10 +40,11 @@ Options:
   --backfill           Also rewrite records stored at an older lazy-upgrade version
   --wait <seconds>     Wait this long for another runner's lease (default 0: report it)
   --no-progress        No progress bar
+  --data DIR           Use the file-system store in DIR
   -h, --help           Show this help
 
-The store is S3 when AWS_BUCKET_NAME is set, otherwise the data directory
-S3VERLESS_DATA_DIR (default ./.s3verless-data). Exit code 1 when a migration failed.`,
+${STORE_USAGE}
+Exit code 1 when a migration failed.`,
 
   async run(args, io) {
     const { values } = parseArgs({
@@ -58,19 +58,19 @@ S3VERLESS_DATA_DIR (default ./.s3verless-data). Exit code 1 when a migration fai
         backfill: { type: 'boolean' },
         wait: { type: 'string' },
         'no-progress': { type: 'boolean' },
+        ...DATA_OPTION,
       },
       allowPositionals: false,
       strict: true,
     })
-    const modelsPath = values.models ?? io.env.S3VERLESS_MODELS
-    if (!modelsPath) throw new UsageError('--models <module> is required (the module that exports your models)')
     if (values.status && values.rollback !== undefined) throw new UsageError('--status and --rollback cannot be combined')
     const waitMs = parseWait(values.wait)
-    const models = await loadModels(modelsPath)
+    const models = await loadModels(modelsPath(values.models, io.env))
     const settings = loadSettings(io.env)
-    const { store, close } = await openStore(settings, io.env)
+    const { store, close } = await openStore(settings, io.env, { dataDir: values.data })
     const bar = values['no-progress'] ? undefined : progressBar(io.stderr)
     try {
+      const { MigrationRunner } = await import('@s3verless/migrations')
       const runner = new MigrationRunner(store, settings.awsBucketName ?? 'local', values.dir ?? DEFAULT_MIGRATIONS_DIR, {
         models,
         basePath: settings.s3BasePath,
