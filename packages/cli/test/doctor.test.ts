@@ -58,7 +58,7 @@ describe('s3verless doctor', () => {
     const repaired = await s3verless(args('--repair'))
     expect(repaired.code).toBe(0)
     expect(repaired.stdout).toContain(
-      'Repaired: 1 index entries added, 1 removed, 1 unique claims added, 1 released, 0 tombstones removed, 0 deletes finished.',
+      'Repaired: 1 index entries added, 1 removed, 1 unique claims added, 1 released, 0 tombstones removed, 0 deletes finished, 0 old transaction records removed (0 records rolled forward).',
     )
     expect(repaired.stdout).toMatch(/Clean: 4 models in data directory /)
     expect(repaired.stderr).toMatch(/repair Account +\[[█░]+\] 2\/2 records/) // the progress bar

@@ -100,6 +100,7 @@ export {
   type TxRepository,
   transaction,
 } from './repository/transaction.js'
+export { cleanupTransactions, type TransactionCleanupOptions, type TransactionCleanupReport } from './repository/tx-cleanup.js'
 export type { VerifyOptions, VerifyReport } from './repository/verify.js'
 export type { ConditionalOptions } from './repository/write-protocol.js'
 export type { S3Credentials, S3CredentialsSource } from './s3/s3-credentials.js'

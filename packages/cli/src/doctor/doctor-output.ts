@@ -45,7 +45,10 @@ export function formatDoctor(result: DoctorResult, description: string): string 
     lines.push(
       `Repaired: ${total.indexEntriesAdded} index entries added, ${total.indexEntriesRemoved} removed, ` +
         `${total.claimsAdded} unique claims added, ${total.claimsReleased} released, ` +
-        `${total.tombstonesRemoved} tombstones removed, ${total.deletesFinished} deletes finished.`,
+        `${total.tombstonesRemoved} tombstones removed, ${total.deletesFinished} deletes finished` +
+        (result.transactions
+          ? `, ${result.transactions.removed} old transaction records removed (${result.transactions.rolledForward} records rolled forward).`
+          : '.'),
       result.findings === 0 ? 'Checked again after the repair:' : 'Checked again after the repair, findings left:',
     )
   }

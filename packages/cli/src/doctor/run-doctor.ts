@@ -1,4 +1,4 @@
-import type { Database, Model, VerifyReport } from '@s3verless/core'
+import { cleanupTransactions, type Database, type Model, type TransactionCleanupReport, type VerifyReport } from '@s3verless/core'
 import { findingCount, findingsOf, findOrphans, foreignKeys, type ModelFindings, type Orphan } from './doctor-checks.js'
 
 /** What `doctor` did: the findings left (after a repair, as a second check sees them) and what was repaired. */
@@ -8,6 +8,8 @@ export interface DoctorResult {
   findings: number
   /** With `repair`: what the repair pass changed, per model. */
   repaired?: { model: string; changes: VerifyReport['repaired'] }[]
+  /** With `repair`: old transaction records removed (committed ones once their records are rolled forward). */
+  transactions?: TransactionCleanupReport
 }
 
 /** Options of {@link runDoctor}. */
@@ -34,12 +36,16 @@ async function check(db: Database, models: readonly Model[], options: DoctorOpti
  * Checks every model of `db` with `verify()` (index entries, unique claims, tombstones, incomplete
  * deletes) and every foreign key for orphans. With `repair`, first repairs each model
  * (`verify({ repair: true })`: adds missing entries and claims, removes abandoned ones, finishes
- * incomplete deletes), then checks again: the findings returned are those left after the repair.
+ * incomplete deletes) and cleans up old transaction records (`cleanupTransactions`: the records of
+ * a committed transaction nobody read since are rolled forward first), then checks again: the
+ * findings returned are those left after the repair.
  * Orphans and duplicates are reported, never changed.
  */
 export async function runDoctor(db: Database, models: readonly Model[], options: DoctorOptions = {}): Promise<DoctorResult> {
   let repaired: DoctorResult['repaired']
+  let transactions: TransactionCleanupReport | undefined
   if (options.repair) {
+    transactions = await cleanupTransactions(db)
     repaired = []
     for (const model of models) {
       const onProgress = (done: number, total: number) => options.onProgress?.({ phase: 'repair', modelName: model.name, done, total })
@@ -48,5 +54,10 @@ export async function runDoctor(db: Database, models: readonly Model[], options:
     }
   }
   const found = await check(db, models, options)
-  return { models: found, findings: found.reduce((n, f) => n + findingCount(f), 0), ...(repaired ? { repaired } : {}) }
+  return {
+    models: found,
+    findings: found.reduce((n, f) => n + findingCount(f), 0),
+    ...(repaired ? { repaired } : {}),
+    ...(transactions ? { transactions } : {}),
+  }
 }

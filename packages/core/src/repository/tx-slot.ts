@@ -1,3 +1,4 @@
+import { ConflictError } from '../model/model-errors.js'
 import { encodeValue } from '../model/value-encoding.js'
 import { claimedFields, claimRef, releaseAll } from './claim-set.js'
 import { writeToken } from './concurrency.js'
@@ -108,7 +109,14 @@ export class TxSlot {
       ? encodeRecord(this.base.stored, { ...this.base.meta, ...meta, h: lineageAfter(this.base.meta) })
       : JSON.stringify({ _s3v: { deleted: true, ...meta } })
     const { etag } = await writeObject(this.core, this.id, body, this.wi, this.named)
-    if (etag === undefined) throw new Error(`intent of ${this.key} was replaced before its answer came`)
+    // Landed, then replaced before its answer came: only a reader that found it abandoned (older than
+    // the lease) replaces an intent before the commit, after recording the transaction aborted. So it
+    // can never commit: a conflict like any lost race, nothing of it visible.
+    if (etag === undefined) {
+      throw new ConflictError(this.core.model.name, this.id, {
+        message: `${this.core.model.name} ${this.id}: the transaction's intent was judged abandoned before its answer came; try again`,
+      })
+    }
     this.intentEtag = etag
   }
 

@@ -7,6 +7,7 @@ import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
 import { type EntryVersion, groupByRecord, needsEntry, removeUnneededEntries } from './index-lookup.js'
+import { resolveIntent } from './intents.js'
 import { isRecordObject } from './list-records.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
@@ -137,7 +138,10 @@ export async function verifyModel(
     try {
       const object = await store.get(key)
       if (!object) return
-      const raw = decodeRecord(model, key, object.body, object.etag)
+      let raw = decodeRecord(model, key, object.body, object.etag)
+      // A transaction's intent: judged on what it stands for (rolled forward or cleared, as a reader would).
+      if (raw.meta.tx !== undefined) raw = await resolveIntent(core, object, raw)
+      if (raw.meta.tx !== undefined) report.inFlight.push(key) // in flight: its committed value holds meanwhile
       if (!raw.meta.deleted) return see(raw)
       const young = object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs
       if (raw.meta.cascade !== undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isOutcomeUnknown, MAX_TRANSACTION_RECORDS, outcomeOf, transaction } from '../../src/index.js'
+import { cleanupTransactions, isOutcomeUnknown, MAX_TRANSACTION_RECORDS, outcomeOf, transaction } from '../../src/index.js'
 import { lamp } from './fixtures.js'
 import { TX_RECORD, txWorld } from './tx-fixtures.js'
 
@@ -100,6 +100,48 @@ describe.each([
     b.store.reset()
     await b.products.getOrThrow(p.id)
     expect(b.store.counts().total).toBe(1) // rolled forward: no more extra requests
+  })
+
+  it('nobody reading: verify() rolls a committed transaction forward, and cleanupTransactions() finishes its records and removes old transaction records', async () => {
+    const { clients, advance, memory } = world(3)
+    const [a, b, c] = clients as [
+      ReturnType<typeof world>['clients'][0],
+      ReturnType<typeof world>['clients'][0],
+      ReturnType<typeof world>['clients'][0],
+    ]
+    const p = await b.products.create(lamp({ sku: 'OLD', category: 'home' }))
+    a.crashAfter('put', TX_RECORD) // committed, then the client died before rolling forward
+    const order = await transaction(a.db, async (tx) => {
+      await tx.repository(a.products.model).update(p.id, { sku: 'NEW', category: 'garden' })
+      return tx.repository(a.orders.model).create({ productId: p.id, qty: 1, buyer: 'x' })
+    })
+    const txRecords = async () => (await memory.list('s3verless-data/_tx/')).objects.length
+    expect(await txRecords()).toBe(1)
+    advance(2_000) // past the lease (1 s here): leftovers are judged, not in flight
+    const report = await b.products.verify({ repair: true })
+    expect(report.records).toBe(1)
+    expect(report.staleClaims).toEqual(['s3verless-data/_unique/products/sku/sOLD']) // the old value's claim, released
+    expect(await b.products.findBy('sku', 'OLD')).toBeNull()
+    // The order (a create's intent, a placeholder nobody listed) is still not counted: no one met it.
+    expect(await b.orders.count()).toBe(0)
+    // Too young to clean up (under 10 × the lease): left alone.
+    expect(await cleanupTransactions(b.db)).toEqual({ examined: 0, removed: 0, rolledForward: 0, kept: 0 })
+    advance(10_000)
+    expect(await cleanupTransactions(b.db)).toEqual({ examined: 1, removed: 1, rolledForward: 1, kept: 0 })
+    expect(await b.orders.count()).toBe(1) // rolled forward by the cleanup, not by a reader
+    expect((await b.orders.getOrThrow(order.id)).buyer).toBe('x')
+    expect(await txRecords()).toBe(0)
+    // An aborted transaction's record goes too, once old: an intent that still named it would read as abandoned.
+    c.crashAfter('put', RECORD_OBJECT) // dies after its first intent, before the commit
+    await transaction(c.db, async (tx) => {
+      await tx.repository(c.products.model).update(p.id, { name: 'Renamed' })
+    }).catch(() => undefined)
+    advance(2_000)
+    expect((await b.products.getOrThrow(p.id)).sku).toBe('NEW') // decides it aborted, clears the intent
+    expect(await txRecords()).toBe(1)
+    advance(10_000)
+    expect(await cleanupTransactions(b.db)).toEqual({ examined: 1, removed: 1, rolledForward: 0, kept: 0 })
+    expect(await txRecords()).toBe(0)
   })
 
   it('first committer wins: a transaction whose record changed meanwhile fails with model.conflict naming it; with retries it re-runs', async () => {
