@@ -1,5 +1,6 @@
 import { ConflictError } from '../model/model-errors.js'
 import { encodeValue } from '../model/value-encoding.js'
+import { fromUtf8 } from '../store/bytes.js'
 import { claimedFields, claimRef, releaseAll } from './claim-set.js'
 import { writeToken } from './concurrency.js'
 import { removeEntries } from './entries-io.js'
@@ -139,7 +140,12 @@ export class TxSlot {
     try {
       await this.core.store.put(this.key, body, { ifMatch: this.intentEtag as string, contentType: 'application/json' })
     } catch {
-      // Rolled forward by a reader already, or to be rolled forward by the next one that meets it.
+      // Rolled forward by a reader already (then the old version's holdings go as below), or to be
+      // rolled forward by the next one that meets it: then what the old version held stays, so that
+      // lookups still lead to the intent (a record deleted here would otherwise be left carrying it
+      // where no lookup leads, and counted by count()).
+      const now = await this.core.store.get(this.key).catch(() => null)
+      if (!now || !fromUtf8(now.body).includes(`"w":"${this.wf}"`)) return
     } finally {
       await write.done()
     }

@@ -144,6 +144,22 @@ describe.each([
     expect(await txRecords()).toBe(0)
   })
 
+  it('a delete whose roll-forward failed stays where lookups lead: the next lookup finishes it, and count() agrees', async () => {
+    const { clients } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const p = await b.products.create(lamp())
+    const order = await b.orders.create({ productId: p.id, qty: 1, buyer: 'x' })
+    // The order's intent lands; its roll-forward (the second PUT of its key) fails; the rest goes through.
+    a.store.injectFault({ op: 'put', key: /\/orders\//, skip: 1, error: () => new Error('connection reset') })
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).delete(order.id)
+    })
+    // Committed: the order reads as deleted, and the lookup that meets its intent rolls it forward.
+    expect(await b.orders.findAllBy('productId', p.id)).toEqual([])
+    expect(await b.orders.count()).toBe(0)
+    expect(await b.orders.get(order.id)).toBeNull()
+  })
+
   it('first committer wins: a transaction whose record changed meanwhile fails with model.conflict naming it; with retries it re-runs', async () => {
     const { clients } = world()
     const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
