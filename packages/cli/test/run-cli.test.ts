@@ -40,7 +40,7 @@ describe('runCli', () => {
 
   it('has --help on every command it lists', async () => {
     const names = [...(await cli(['--help'])).stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1])
-    expect(names).toEqual(['init', 'serve', 'migrate', 'reindex', 'inspect', 'doctor', 'list-data', 'create-admin', 'version'])
+    expect(names).toEqual(['init', 'serve', 'migrate', 'reindex', 'inspect', 'doctor', 'seed', 'list-data', 'create-admin', 'version'])
     for (const name of names) {
       const run = await cli([name as string, '--help'])
       expect(run).toMatchObject({ code: 0, stderr: '' })
