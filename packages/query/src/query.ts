@@ -1,5 +1,5 @@
 import { type InferRecord, type Model, type PageResult, S3verlessError, type Stored } from '@s3verless/core'
-import { checkWindow, listAllIds } from '@s3verless/core/internal'
+import { checkWindow, listLiveIds } from '@s3verless/core/internal'
 import { coerceCondition } from './coerce.js'
 import { makeCursor, readCursor } from './cursor.js'
 import { MultipleResultsError, NoResultsError, QueryTooExpensiveError } from './errors.js'
@@ -381,7 +381,7 @@ export class QueryBuilder<T extends { id: string }, Out = T> {
     const core = this.target.repository.core
     let total: number
     if (!options.exact && this.listsOnly(plan))
-      total = plan.conditions.length === 0 ? (await listAllIds(core)).length : await countEntries(core, plan)
+      total = plan.conditions.length === 0 ? (await listLiveIds(core)).length : await countEntries(core, plan)
     else total = (await execute(core, plan, this.budget !== undefined ? { maxScan: this.budget } : {})).matches.length
     const afterOffset = Math.max(0, total - this.state.offset)
     return this.state.limit === undefined ? afterOffset : Math.min(afterOffset, this.state.limit)

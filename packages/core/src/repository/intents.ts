@@ -72,7 +72,13 @@ export async function resolveIntent(core: RepoCore, object: StoredObject, raw: R
   const body = fate.s === 'committed' ? fate.r?.[object.key] : clearedBody(raw)
   if (body === undefined) return { ...raw, meta: { ...raw.meta, tx: undefined } } // a committed transaction that did not name it: stale marker
   try {
+    if (fate.s !== 'committed' && raw.meta.deleted && core.store.capabilities.conditionalDelete) {
+      // An aborted create's placeholder goes where DELETE is conditional (elsewhere a tombstone stays, as for deletes).
+      await core.store.delete(object.key, { ifMatch: object.etag })
+      return { ...raw, meta: { deleted: true } }
+    }
     const { etag } = await core.store.put(object.key, body, { ifMatch: object.etag, contentType: 'application/json' })
+    if (raw.meta.td) await removeDeleteMarker(core, object.key, tx)
     return decodeRecord(core.model, object.key, new TextEncoder().encode(body), etag)
   } catch (error) {
     // Someone else rolled it forward or cleared it first (or this answer was lost): read it again.
@@ -90,4 +96,30 @@ export async function resolveIntent(core: RepoCore, object: StoredObject, raw: R
     const decoded = decodeRecord(core.model, object.key, again.body, again.etag)
     return decoded.meta.tx === undefined ? decoded : resolveIntent(core, again, decoded, depth + 1)
   }
+}
+
+/** Removes the delete marker of transaction `tx` beside record key `key`, once its intent is gone (best effort). */
+async function removeDeleteMarker(core: RepoCore, key: string, tx: string): Promise<void> {
+  const id = core.layout.idOf(key)
+  if (id !== undefined) await core.store.delete(core.layout.deleteMarkerKey(id, tx)).catch(() => undefined)
+}
+
+/**
+ * Reads record `marker.id` for a listing that met a delete marker beside it, and removes the marker
+ * once it has done its work: when its transaction is decided and the record no longer carries that
+ * transaction's intent. The fate is learnt before the record is read, so an intent that lands later
+ * belongs to a transaction already decided (a marker older than the lease whose transaction nobody
+ * decided is decided `aborted` here; a younger one stays, as its intent may still be on its way).
+ * 1 GET of the transaction record and 1 of the record, +1 PUT to decide, +1 DELETE.
+ */
+export async function readBesideMarker(core: RepoCore, marker: { id: string; tx: string; ageMs: number }): Promise<RawRecord | null> {
+  let fate = await readTx(core, marker.tx)
+  if (!fate && marker.ageMs >= core.settings.leaseMs) fate = await decideTx(core, marker.tx, { s: 'aborted' })
+  const key = core.layout.recordKey(marker.id)
+  const object = await core.store.get(key)
+  const raw = object && decodeRecord(core.model, key, object.body, object.etag)
+  // Its own intent, once resolved, takes the marker with it (see resolveIntent); otherwise it goes here.
+  if (raw?.meta.tx === marker.tx) return resolveIntent(core, object as StoredObject, raw)
+  if (fate) await core.store.delete(core.layout.deleteMarkerKey(marker.id, marker.tx)).catch(() => undefined)
+  return raw && raw.meta.tx !== undefined ? resolveIntent(core, object as StoredObject, raw) : raw
 }

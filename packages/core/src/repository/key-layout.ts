@@ -3,6 +3,7 @@ import type { Model } from '../model/define-model.js'
 /**
  * Where a model's objects live in the bucket (DESIGN.md §4):
  * - `{base}{plural}/{id}.json`                          the record
+ * - `{base}{plural}/{id}.json.tx.{txid}`                a transaction's delete marker (empty body)
  * - `{base}_unique/{plural}/{field}/{enc(value)}`       unique claim, body `{"id": …}`
  * - `{base}_index/{plural}/{field}/{enc(value)}/{id}.{token}`   index entry (empty body)
  * - `{base}_index_desc/{plural}/{field}/{enc↓(value)}/{id}.{token}`  descending index entry
@@ -10,6 +11,9 @@ import type { Model } from '../model/define-model.js'
  * The `.{token}` of an entry names the write that made it (see `RecordMeta.ix`); entries written
  * before tokens existed (and by `reindex` for records without tokens) have none.
  */
+/** Between a record's key and the transaction id in a delete marker's key. */
+const MARKER_INFIX = '.tx.'
+
 export class KeyLayout {
   readonly recordPrefix: string
   readonly uniqueRoot: string
@@ -35,6 +39,24 @@ export class KeyLayout {
     if (!key.startsWith(this.recordPrefix) || !key.endsWith('.json')) return undefined
     const id = key.slice(this.recordPrefix.length, -'.json'.length)
     return id.includes('/') ? undefined : id
+  }
+
+  /**
+   * The marker a transaction deleting record `id` leaves beside it until the delete is rolled forward
+   * or cleared: it lists right after the record, so a LIST-only count sees which records to read.
+   */
+  deleteMarkerKey(id: string, tx: string): string {
+    return `${this.recordKey(id)}${MARKER_INFIX}${tx}`
+  }
+
+  /** The record id and transaction a delete marker's key names, or `undefined` for another key. */
+  parseDeleteMarker(key: string): { id: string; tx: string } | undefined {
+    if (!key.startsWith(this.recordPrefix)) return undefined
+    const at = key.lastIndexOf(MARKER_INFIX)
+    if (at < 0) return undefined
+    const id = this.idOf(key.slice(0, at))
+    const tx = key.slice(at + MARKER_INFIX.length)
+    return id !== undefined && tx.length > 0 && !tx.includes('/') ? { id, tx } : undefined
   }
 
   claimKey(field: string, encoded: string): string {

@@ -1,7 +1,8 @@
 import { isS3verlessError, S3verlessError } from '../errors.js'
 import type { ListedObject } from '../store/types.js'
 import { mapLimit } from './concurrency.js'
-import { type RawRecord, TOMBSTONE_MAX_BYTES } from './record-codec.js'
+import { readBesideMarker } from './intents.js'
+import { PLACEHOLDER_MIN_BYTES, type RawRecord, TOMBSTONE_MAX_BYTES } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
 
 /** A stored object that could not be read as a record, reported instead of failing a listing. */
@@ -20,11 +21,15 @@ export interface RecordPage<T> {
 }
 
 /**
- * Whether a listed object under a model's record prefix may be a record: tombstones (deletes on a
- * store without conditional DELETE, and on every store a transaction's deletes and the placeholder
- * of a create in a transaction) are told apart by size (smaller than any record).
+ * Whether a listed object under a model's record prefix may be a record and must be read: records,
+ * and the placeholders of creates in transactions (what they stand for is decided by reading them).
+ * Tombstones (deletes on a store without conditional DELETE, and on every store a transaction's
+ * deletes) are smaller than both and skipped unread.
  */
-export const isRecordObject = (_core: RepoCore, object: ListedObject) => object.size >= TOMBSTONE_MAX_BYTES
+export const isRecordObject = (_core: RepoCore, object: ListedObject) => object.size >= PLACEHOLDER_MIN_BYTES
+
+/** Whether a listed key is a transaction's delete marker (see `KeyLayout.deleteMarkerKey`): not a record, not foreign. */
+const isMarker = (core: RepoCore, key: string) => core.layout.parseDeleteMarker(key) !== undefined
 
 /**
  * Reads records by id in parallel (bounded); missing ones are left out and unreadable ones reported.
@@ -64,8 +69,9 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   const ids: string[] = []
   for (const object of page.objects) {
     const id = core.layout.idOf(object.key)
-    if (id === undefined) skipped.push({ key: object.key, reason: 'not a record key of this model' })
-    else if (isRecordObject(core, object)) ids.push(id)
+    if (id === undefined) {
+      if (!isMarker(core, object.key)) skipped.push({ key: object.key, reason: 'not a record key of this model' })
+    } else if (isRecordObject(core, object)) ids.push(id)
   }
   const items = await readMany(core, ids, skipped)
   const last = page.objects.at(-1)
@@ -96,8 +102,9 @@ export async function* iterateRecords(core: RepoCore, options: IterateOptions = 
     const ids: string[] = []
     for (const object of page.objects) {
       const id = core.layout.idOf(object.key)
-      if (id === undefined) options.onSkipped?.({ key: object.key, reason: 'not a record key of this model' })
-      else if (isRecordObject(core, object)) ids.push(id)
+      if (id === undefined) {
+        if (!isMarker(core, object.key)) options.onSkipped?.({ key: object.key, reason: 'not a record key of this model' })
+      } else if (isRecordObject(core, object)) ids.push(id)
     }
     for (let i = 0; i < ids.length; i += window) {
       const records = await readMany(core, ids.slice(i, i + window), skipped)
@@ -120,7 +127,59 @@ export function checkWindow(core: RepoCore, window: number | undefined): number 
   return value
 }
 
-/** Every record key's id (tombstones left out), page by page: ⌈n/1000⌉ LISTs. */
+/**
+ * Every live record's id in id order, as a LIST-only count would have them but exact: ⌈n/1000⌉ LISTs,
+ * plus reads only where a listing cannot tell (objects a transaction left undecided): a create's
+ * placeholder is read (1 GET, +1 GET and +1 PUT when its transaction is decided: rolled forward or
+ * cleared), and a record with a delete marker beside it is read after its transaction's fate
+ * (`readBesideMarker`). So a transaction committed whose committer died before rolling forward is
+ * counted as committed, and one in flight or aborted as if it had not run.
+ */
+export async function listLiveIds(core: RepoCore): Promise<string[]> {
+  const listed: string[] = []
+  /** Ids a read must decide: placeholders (no marker) and records with delete markers beside them. */
+  const undecided = new Map<string, { tx: string; ageMs: number }[]>()
+  const placeholders = new Set<string>()
+  let cursor: string | undefined
+  do {
+    const page = await core.store.list(core.layout.recordPrefix, cursor ? { cursor } : {})
+    for (const object of page.objects) {
+      const id = core.layout.idOf(object.key)
+      if (id !== undefined) {
+        if (object.size < PLACEHOLDER_MIN_BYTES) continue // a tombstone
+        listed.push(id)
+        if (object.size < TOMBSTONE_MAX_BYTES && !undecided.has(id)) {
+          placeholders.add(id)
+          undecided.set(id, [])
+        }
+        continue
+      }
+      const marker = core.layout.parseDeleteMarker(object.key)
+      if (!marker) continue
+      const at = { tx: marker.tx, ageMs: page.serverTime.getTime() - object.lastModified.getTime() }
+      const markers = undecided.get(marker.id)
+      if (markers) markers.push(at)
+      else undecided.set(marker.id, [at])
+    }
+    cursor = page.cursor
+  } while (cursor)
+  if (undecided.size === 0) return listed
+  const live = new Set<string>()
+  await mapLimit([...undecided], core.settings.concurrency, async ([id, markers]) => {
+    try {
+      let record: RawRecord | null = markers.length === 0 ? await core.readAny(id) : null
+      for (const marker of markers) record = await readBesideMarker(core, { id, ...marker })
+      if (record && !record.meta.deleted) live.add(id)
+    } catch (error) {
+      // An unreadable record is counted as a LIST-only count would (a record-sized object is one).
+      if (!isS3verlessError(error, 'model.corrupt')) throw error
+      if (!placeholders.has(id)) live.add(id)
+    }
+  })
+  return listed.filter((id) => !undecided.has(id) || live.has(id))
+}
+
+/** Every record key's id (tombstones left out, placeholders of creates kept), page by page: ⌈n/1000⌉ LISTs. */
 export async function listAllIds(core: RepoCore): Promise<string[]> {
   const ids: string[] = []
   let cursor: string | undefined

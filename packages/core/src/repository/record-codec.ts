@@ -57,6 +57,12 @@ export interface RecordMeta {
    * intent is a placeholder read as missing) until `{base}_tx/{tx}.json` decides (see `intents.ts`).
    */
   tx?: string | undefined
+  /**
+   * Set on an intent that deletes the record: a delete marker ({@link KeyLayout.deleteMarkerKey})
+   * stands beside it until the intent is rolled forward or cleared, so a LIST-only count knows to
+   * read this record (see `list-records.ts`).
+   */
+  td?: true
 }
 
 /** How a record remembers a claim it holds: the claim's etag and the token of the write that made it. */
@@ -78,10 +84,26 @@ export const tombstoneBody = (w: string, previous: string | undefined): string =
   JSON.stringify({ _s3v: { deleted: true, w, ...(previous !== undefined ? { h: [previous] } : {}) } })
 
 /**
- * Objects under a model's record prefix smaller than this are tombstones, never records: a record
- * holds at least a UUID and two timestamps (over 110 bytes), a tombstone at most about 90.
+ * Objects under a model's record prefix smaller than this are never records: a record holds at least
+ * a UUID and two timestamps (over 110 bytes). Below it are tombstones (under
+ * {@link PLACEHOLDER_MIN_BYTES}) and the placeholders of creates in transactions (from
+ * {@link PLACEHOLDER_MIN_BYTES}), so listings tell all three apart by size.
  */
 export const TOMBSTONE_MAX_BYTES = 100
+
+/**
+ * A create's intent (a placeholder read as missing until its transaction commits) is padded to at
+ * least this size, above any tombstone (89 bytes at most: two 24-character write tokens): a LIST
+ * shows which small objects a count must read (the rare placeholders) and which it may skip unread
+ * (tombstones, which pile up where DELETE is not conditional).
+ */
+export const PLACEHOLDER_MIN_BYTES = 90
+
+/** The body of a create's intent: missing to readers, padded to {@link PLACEHOLDER_MIN_BYTES} (JSON allows trailing spaces). */
+export function placeholderBody(w: string, tx: string): string {
+  const body = JSON.stringify({ _s3v: { deleted: true, w, tx } })
+  return body.padEnd(PLACEHOLDER_MIN_BYTES + 6, ' ')
+}
 
 /** A record as read: the typed fields, the bookkeeping and the object's etag. */
 export interface RawRecord {

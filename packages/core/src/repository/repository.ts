@@ -10,7 +10,7 @@ import { mapLimit, sleep } from './concurrency.js'
 import type { CascadeGuard } from './delete-protocol.js'
 import { fieldValue } from './index-entries.js'
 import { findByIndex } from './index-lookup.js'
-import { type IterateOptions, iterateRecords, listAllIds, listPage, type RecordPage, readMany } from './list-records.js'
+import { type IterateOptions, iterateRecords, listLiveIds, listPage, type RecordPage, readMany } from './list-records.js'
 import { type RawRecord, validateCreateInput, withEtag } from './record-codec.js'
 import { deleteRecord } from './record-removal.js'
 import type { RelationEngine } from './relation-engine.js'
@@ -328,16 +328,20 @@ export class Repository<M extends Model> {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
       throw invalidArgument(`${this.model.name}.paginate: pageSize must be an integer from 1 to 1000, got ${pageSize}`)
     }
-    const ids = await listAllIds(this.core)
+    const ids = await listLiveIds(this.core)
     const slice = ids.slice((page - 1) * pageSize, page * pageSize)
     const items = (await readMany(this.core, slice)).map((raw) => stored<InferRecord<M>>(raw))
     const totalPages = Math.ceil(ids.length / pageSize)
     return { items, totalCount: ids.length, page, pageSize, totalPages, hasNext: page < totalPages, hasPrev: page > 1 }
   }
 
-  /** How many record objects there are: LIST only, ⌈n/1000⌉ requests. */
+  /**
+   * How many records there are: ⌈n/1000⌉ LISTs, plus reads only of what a transaction left undecided
+   * (a create's placeholder, a record with a delete marker beside it), so that every committed
+   * transaction is counted, and none in flight or aborted.
+   */
   async count(): Promise<number> {
-    return (await listAllIds(this.core)).length
+    return (await listLiveIds(this.core)).length
   }
 
   /** Loads one relation for many records in batched lookups: a map from each record's id to its related record(s). */

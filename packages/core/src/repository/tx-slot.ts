@@ -7,7 +7,7 @@ import { removeEntries } from './entries-io.js'
 import { fieldValue, indexDiff, indexKeysOf, nextTokens } from './index-entries.js'
 import { WriteAdditions } from './lease-guard.js'
 import { lineageAfter, type NamedVersion } from './lineage.js'
-import { type ClaimRef, encodeRecord, type RawRecord, type RecordMeta, tombstoneBody } from './record-codec.js'
+import { type ClaimRef, encodeRecord, placeholderBody, type RawRecord, type RecordMeta, tombstoneBody } from './record-codec.js'
 import { removeHoldings } from './record-removal.js'
 import type { RepoCore } from './repo-core.js'
 import { writeObject } from './write-record.js'
@@ -28,6 +28,8 @@ export class TxSlot {
   readonly wf = writeToken()
   intentEtag: string | undefined
   additions: WriteAdditions | undefined
+  /** The delete marker written beside a deleting intent (see `KeyLayout.deleteMarkerKey`). */
+  marker: string | undefined
   #remove: string[] = []
   #released: Record<string, ClaimRef | undefined> = {}
   #final: RecordMeta | undefined
@@ -64,6 +66,11 @@ export class TxSlot {
     const next = this.next
     if (next !== undefined) await this.core.catalog.ready() // (a new collection's catalog is made before its first object lands)
     const work: Promise<unknown>[] = [this.#writeIntent(tx)]
+    if (this.#deletes()) {
+      // Beside the intent, so that a LIST-only count knows this record may be gone once the commit lands.
+      this.marker = this.core.layout.deleteMarkerKey(this.id, tx)
+      work.push(this.core.store.put(this.marker, '', { contentType: 'application/octet-stream' }))
+    }
     if (next !== undefined && next !== 'deleted') {
       const stored = this.base?.stored
       const beforeIx = this.base?.meta.ix ?? {}
@@ -103,12 +110,17 @@ export class TxSlot {
     if (failed) throw failed.reason
   }
 
+  /** Whether this slot deletes a record that exists. */
+  #deletes(): boolean {
+    return this.next === 'deleted' && this.base !== null
+  }
+
   async #writeIntent(tx: string): Promise<void> {
-    const meta: RecordMeta = { w: this.wi, tx }
-    // A create's intent is a placeholder smaller than any record: listings and counts skip it unread.
+    const meta: RecordMeta = { w: this.wi, tx, ...(this.#deletes() ? { td: true as const } : {}) }
+    // A create's intent is a placeholder smaller than any record and larger than any tombstone.
     const body = this.base
       ? encodeRecord(this.base.stored, { ...this.base.meta, ...meta, h: lineageAfter(this.base.meta) })
-      : JSON.stringify({ _s3v: { deleted: true, ...meta } })
+      : placeholderBody(this.wi, tx)
     const { etag } = await writeObject(this.core, this.id, body, this.wi, this.named)
     // Landed, then replaced before its answer came: only a reader that found it abandoned (older than
     // the lease) replaces an intent before the commit, after recording the transaction aborted. So it
@@ -139,6 +151,7 @@ export class TxSlot {
     const write = this.core.beginWrite(this.id)
     try {
       await this.core.store.put(this.key, body, { ifMatch: this.intentEtag as string, contentType: 'application/json' })
+      await this.#removeMarker()
     } catch {
       // Rolled forward by a reader already (then the old version's holdings go as below), or to be
       // rolled forward by the next one that meets it: then what the old version held stays, so that
@@ -155,6 +168,11 @@ export class TxSlot {
     }
   }
 
+  /** Removes the delete marker once the intent it stands beside is gone (best effort: a count removes a leftover). */
+  async #removeMarker(): Promise<void> {
+    if (this.marker) await this.core.store.delete(this.marker).catch(() => undefined)
+  }
+
   /** After an abort: removes what phase 1 added and puts the version read back in place of the intent. */
   async undo(): Promise<void> {
     const cleared = this.base
@@ -164,9 +182,12 @@ export class TxSlot {
           h: lineageAfter({ w: this.wi, h: lineageAfter(this.base.meta) }),
         })
       : tombstoneBody(writeToken(), this.wi)
-    await Promise.allSettled([
-      this.additions?.undo(),
-      this.intentEtag && this.core.store.put(this.key, cleared, { ifMatch: this.intentEtag, contentType: 'application/json' }),
-    ])
+    const { store } = this.core
+    const clear = (etag: string) =>
+      !this.base && store.capabilities.conditionalDelete
+        ? store.delete(this.key, { ifMatch: etag }) // a create's placeholder goes where DELETE is conditional
+        : store.put(this.key, cleared, { ifMatch: etag, contentType: 'application/json' })
+    await Promise.allSettled([this.additions?.undo(), this.intentEtag && clear(this.intentEtag)])
+    await this.#removeMarker()
   }
 }

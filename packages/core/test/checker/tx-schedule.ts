@@ -82,19 +82,30 @@ export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }
   }
   const openPairs: string[] = [] // pairs acknowledged open (closePair picks among them and the unknown ones)
   const maybePairs: string[] = []
+  const done: Done[] = []
+  // Two pairs open before the schedule starts, so that closes run beside everything else (the
+  // schedule's own opens start within a third of the lease of each other, too late for most closes).
+  for (const side of ['a', 'b']) {
+    const tag = `p${o.seed}-${side}`
+    await transaction(setup, async (tx) => {
+      await tx.repository(Order).create({ pair: tag, side: 0 })
+      await tx.repository(Order).create({ pair: tag, side: 1 })
+    })
+    openPairs.push(tag)
+    done.push({ op: { kind: 'openPair', at: 0, n: -1, tag, crashAt: undefined }, outcome: 'ok', pair: tag })
+  }
   const ops: Timed[] = Array.from({ length: between(rng, o.ops ?? [5, 10]) }, (_, n) => ({
     ...randomOp(rng),
     at: Math.floor(rng() * o.leaseMs * 0.3), // close together: transactions overlap each other and the single writes
     n,
     tag: `p${o.seed}-${n}`,
-    crashAt: rng() < o.crashChance ? between(rng, [1, 8]) : undefined,
+    crashAt: rng() < o.crashChance ? between(rng, [1, 14]) : undefined, // (a pair closed commits at its 10th request)
   })).sort((a, b) => a.at - b.at)
   const describe = (op: Timed) => {
     const { at, n, tag: _t, ...rest } = op
     return `#${n} @${at}ms ${JSON.stringify(rest)}`
   }
   const outcome: ScheduleOutcome = { seed: o.seed, schedule: ops.map(describe), violations: [], reported: [] }
-  const done: Done[] = []
   const stores: ReturnType<typeof instrumentStore>[] = []
 
   const perform = async (db: Database, op: Timed, record: Done): Promise<void> => {
@@ -177,7 +188,7 @@ export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }
     done.push(record)
   }
   await Promise.all(ops.map(run))
-  outcome.reported = done.map((d) => `${d.op.kind} ${d.outcome}${d.code ? ` ${d.code}` : ''}`)
+  outcome.reported = done.filter((d) => d.op.n >= 0).map((d) => `${d.op.kind} ${d.outcome}${d.code ? ` ${d.code}` : ''}`)
   for (const s of stores) {
     s.clearFaults()
     s.setLatency(0)
@@ -193,6 +204,11 @@ async function check(db: Database, accounts: string[], done: Done[]): Promise<Vi
   const v: Violation[] = []
   const acc = db.repository(Account)
   const orders = db.repository(Order)
+  // Counted before anything else reads a record: a committed transaction whose client died before
+  // rolling it forward must be counted as committed by the count itself (compared with what the
+  // lookups below find, once they have rolled everything forward).
+  const [accountsFirst, ordersFirst] = [await acc.count(), await orders.count()]
+  if (accountsFirst !== ACCOUNTS) v.push({ invariant: 'accountCount', detail: `first count() ${accountsFirst}` })
   // Atomicity and no lost acknowledged transfer: the balances are the start plus the acknowledged
   // transfers plus some subset of those of unknown outcome (failed ones: none of it).
   const balances = await Promise.all(accounts.map(async (id) => (await acc.get(id))?.balance))
@@ -253,6 +269,7 @@ async function check(db: Database, accounts: string[], done: Done[]): Promise<Vi
   }
   const counted = await orders.count()
   if (counted !== visible) v.push({ invariant: 'orderCount', detail: `count() ${counted}, found ${visible}` })
+  if (ordersFirst !== visible) v.push({ invariant: 'orderCount', detail: `first count() ${ordersFirst}, found ${visible}` })
   for (const d of done.filter((x) => x.op.kind === 'closePair' && x.outcome === 'ok')) {
     for (const id of d.ids ?? []) if ((await orders.get(id)) !== null) v.push({ invariant: 'closeLost', detail: `${d.pair}: ${id} left` })
   }

@@ -69,4 +69,28 @@ describe('transactions on fsStore', () => {
     expect((await b.orders.findAllBy('productId', p.id)).map((o) => o.buyer)).toEqual(['bob'])
     expect(await b.orders.count()).toBe(1)
   })
+
+  it('a delete and a create committed by a process that died before rolling forward: the other database counts them right first, and its markers go', async () => {
+    const { a, b } = await folder()
+    const gone = await a.orders.create({ productId: 'p', qty: 1, buyer: 'old' })
+    const kept = await a.orders.create({ productId: 'p', qty: 2, buyer: 'kept' })
+    let died = false
+    const put = a.store.put.bind(a.store)
+    a.store.put = async (key, body, options) => {
+      if (died) throw new Error('the process died')
+      const result = await put(key, body, options)
+      if (key.includes('/_tx/')) died = true
+      return result
+    }
+    const made = await transaction(a.db, async (tx) => {
+      await tx.repository(Order).delete(gone.id)
+      return tx.repository(Order).create({ productId: 'p', qty: 3, buyer: 'new' })
+    })
+    const listed = async () => (await b.store.list(b.orders.core.layout.recordPrefix)).objects.map((o) => o.key)
+    expect((await listed()).filter((k) => k.includes('.json.tx.'))).toHaveLength(1)
+    expect(await b.orders.count()).toBe(2) // before anything else read them
+    expect((await listed()).filter((k) => k.includes('.json.tx.'))).toEqual([])
+    expect((await b.orders.findAllBy('productId', 'p')).map((o) => o.id).sort()).toEqual([kept.id, made.id].sort())
+    expect(await b.orders.get(gone.id)).toBeNull()
+  })
 })

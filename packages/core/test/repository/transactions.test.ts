@@ -90,7 +90,11 @@ describe.each([
       return tx.repository(a.orders.model).create({ productId: p.id, qty: 1, buyer: 'x' })
     })
     const orderId = order.id
-    expect(await b.orders.count()).toBe(0) // LIST-only: a create not rolled forward yet is not counted
+    // Counted before anything else read it: the count reads the create's placeholder (its size says
+    // it may stand for a record) and rolls it forward: 1 LIST, 2 GETs (placeholder, transaction record), 1 PUT.
+    b.store.reset()
+    expect(await b.orders.count()).toBe(1)
+    expect(b.store.counts()).toMatchObject({ list: 1, get: 2, put: 1, total: 4 })
     expect((await b.products.findAllBy('category', 'garden')).map((r) => r.id)).toEqual([p.id])
     expect((await b.products.findBy('sku', 'NEW'))?.id).toBe(p.id)
     expect(await b.products.findBy('sku', 'OLD')).toBeNull()
@@ -122,13 +126,12 @@ describe.each([
     expect(report.records).toBe(1)
     expect(report.staleClaims).toEqual(['s3verless-data/_unique/products/sku/sOLD']) // the old value's claim, released
     expect(await b.products.findBy('sku', 'OLD')).toBeNull()
-    // The order (a create's intent, a placeholder nobody listed) is still not counted: no one met it.
-    expect(await b.orders.count()).toBe(0)
     // Too young to clean up (under 10 × the lease): left alone.
     expect(await cleanupTransactions(b.db)).toEqual({ examined: 0, removed: 0, rolledForward: 0, kept: 0 })
     advance(10_000)
+    // The order (a create's intent, a placeholder nobody read) is rolled forward by the cleanup.
     expect(await cleanupTransactions(b.db)).toEqual({ examined: 1, removed: 1, rolledForward: 1, kept: 0 })
-    expect(await b.orders.count()).toBe(1) // rolled forward by the cleanup, not by a reader
+    expect(await b.orders.count()).toBe(1)
     expect((await b.orders.getOrThrow(order.id)).buyer).toBe('x')
     expect(await txRecords()).toBe(0)
     // An aborted transaction's record goes too, once old: an intent that still named it would read as abandoned.
@@ -150,7 +153,7 @@ describe.each([
     const p = await b.products.create(lamp())
     const order = await b.orders.create({ productId: p.id, qty: 1, buyer: 'x' })
     // The order's intent lands; its roll-forward (the second PUT of its key) fails; the rest goes through.
-    a.store.injectFault({ op: 'put', key: /\/orders\//, skip: 1, error: () => new Error('connection reset') })
+    a.store.injectFault({ op: 'put', key: /\/orders\/[^/]*\.json$/, skip: 1, error: () => new Error('connection reset') })
     await transaction(a.db, async (tx) => {
       await tx.repository(a.orders.model).delete(order.id)
     })
@@ -158,6 +161,93 @@ describe.each([
     expect(await b.orders.findAllBy('productId', p.id)).toEqual([])
     expect(await b.orders.count()).toBe(0)
     expect(await b.orders.get(order.id)).toBeNull()
+  })
+
+  it('a delete committed by a client that died before rolling it forward is not counted, by the first count already; its marker goes', async () => {
+    const { clients, memory } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const p = await b.products.create(lamp())
+    const kept = await b.orders.create({ productId: p.id, qty: 1, buyer: 'x' })
+    const gone = await b.orders.create({ productId: p.id, qty: 2, buyer: 'y' })
+    a.crashAfter('put', TX_RECORD) // the commit landed, then the client died
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).delete(gone.id)
+      await tx.repository(a.orders.model).update(kept.id, { qty: 5 })
+    })
+    const markers = async () => (await memory.list('s3verless-data/orders/')).objects.filter((o) => o.key.includes('.json.tx.')).length
+    expect(await markers()).toBe(1) // beside the deleted order's intent
+    // The first thing to look: a count. The marker tells it which record to read (1 GET of the
+    // transaction record, 1 of the order, 1 PUT rolling it forward, 1 DELETE of the marker).
+    b.store.reset()
+    expect(await b.orders.count()).toBe(1)
+    expect(b.store.counts()).toMatchObject({ list: 1, get: 3, put: 1, delete: 1 })
+    expect(await markers()).toBe(0)
+    expect(await b.orders.get(gone.id)).toBeNull()
+    expect((await b.orders.getOrThrow(kept.id)).qty).toBe(5)
+    expect((await b.orders.listByPrefix()).items.map((o) => o.id)).toEqual([kept.id])
+    b.store.reset()
+    expect(await b.orders.count()).toBe(1)
+    expect(b.store.counts().total).toBe(1) // settled: LIST-only again
+  })
+
+  it('a delete in flight is counted (its record still is), and an abandoned one is decided aborted by the count that meets its marker', async () => {
+    const { clients, advance, memory } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const p = await b.products.create(lamp())
+    const order = await b.orders.create({ productId: p.id, qty: 1, buyer: 'x' })
+    a.crashAfter('put', RECORD_OBJECT) // its intent and marker land; it dies before the commit
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).delete(order.id)
+    }).catch(() => undefined)
+    const markers = async () => (await memory.list('s3verless-data/orders/')).objects.filter((o) => o.key.includes('.json.tx.')).length
+    expect(await markers()).toBe(1)
+    expect(await b.orders.count()).toBe(1) // in flight: the delete is not committed
+    expect(await markers()).toBe(1) // (its intent may still be on its way: the marker stays)
+    advance(1_500) // past the lease
+    expect(await b.orders.count()).toBe(1) // decided aborted: the order stays, the marker goes
+    expect(await markers()).toBe(0)
+    expect((await b.orders.getOrThrow(order.id)).qty).toBe(1)
+    expect(await b.orders.update(order.id, { qty: 2 })).toMatchObject({ qty: 2 })
+  })
+
+  it('an aborted create leaves no placeholder where DELETE is conditional (a tombstone elsewhere), found by the count or listing that meets it', async () => {
+    const { clients, advance, memory } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    a.crashAfter('put', RECORD_OBJECT) // its placeholder lands; it dies before the commit
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).create({ productId: 'p', qty: 1, buyer: 'x' })
+    }).catch(() => undefined)
+    const objects = async () => (await memory.list('s3verless-data/orders/')).objects.map((o) => o.size)
+    const [size] = await objects()
+    expect(size).toBeGreaterThanOrEqual(90) // a placeholder: larger than any tombstone, smaller than any record
+    expect(size).toBeLessThan(100)
+    expect(await b.orders.count()).toBe(0) // in flight
+    expect((await b.orders.listByPrefix()).items).toEqual([])
+    advance(1_500)
+    expect(await b.orders.count()).toBe(0) // decided aborted and cleared
+    expect(await objects()).toEqual(conditionalDelete ? [] : [expect.any(Number)])
+    if (!conditionalDelete) expect((await objects())[0]).toBeLessThan(90) // a tombstone, skipped unread from now on
+    b.store.reset()
+    expect(await b.orders.count()).toBe(0)
+    expect(b.store.counts().total).toBe(1)
+  })
+
+  it('listings do not report delete markers as foreign objects', async () => {
+    const { clients } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const order = await b.orders.create({ productId: 'p', qty: 1, buyer: 'x' })
+    a.crashAfter('put', RECORD_OBJECT)
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).delete(order.id)
+    }).catch(() => undefined)
+    const page = await b.orders.listByPrefix()
+    expect(page.items.map((o) => o.id)).toEqual([order.id])
+    expect(page.skipped).toEqual([])
+    const skipped: unknown[] = []
+    for await (const _ of b.orders.iterate({ onSkipped: (s) => skipped.push(s) })) {
+      // (every record)
+    }
+    expect(skipped).toEqual([])
   })
 
   it('first committer wins: a transaction whose record changed meanwhile fails with model.conflict naming it; with retries it re-runs', async () => {

@@ -35,6 +35,44 @@ describe('transaction request budgets', () => {
     expect(a.store.counts()).toMatchObject({ get: k, put: 2 * k + 1, delete: 0, deleteMany: 0, list: 0 })
   })
 
+  it.each([1, 3])(
+    'k = %i orders deleted (one indexed field): k GETs + 3k + 1 PUTs (intents, markers, commit, tombstones) + k DELETEs of the markers + k batched removals of the entries',
+    async (k) => {
+      const { clients } = txWorld(1)
+      const a = clients[0] as (typeof clients)[0]
+      const ids: string[] = []
+      for (let i = 0; i < k; i++) ids.push((await a.orders.create({ productId: 'p', qty: 1, buyer: `b${i}` })).id)
+      a.store.reset()
+      await transaction(a.db, async (tx) => {
+        for (const id of ids) await tx.repository(a.orders.model).delete(id)
+      })
+      // Each deleted order's index entry goes after the roll-forward, as a single delete's does (1 batched request).
+      expect(a.store.counts()).toMatchObject({ get: k, put: 3 * k + 1, delete: k, deleteMany: k, list: 0 })
+      a.store.reset()
+      expect(await a.orders.count()).toBe(0)
+      expect(a.store.counts().total).toBe(1) // nothing left for a count to settle
+    },
+  )
+
+  it('a count pays only for what transactions left undecided: 1 LIST; + 2 GETs and 1 PUT for a committed create not rolled forward', async () => {
+    const { clients } = txWorld(2)
+    const [a, b] = clients as [(typeof clients)[0], (typeof clients)[0]]
+    for (let i = 0; i < 30; i++) await b.orders.create({ productId: 'p', qty: 1, buyer: `b${i}` })
+    b.store.reset()
+    expect(await b.orders.count()).toBe(30)
+    expect(b.store.counts()).toMatchObject({ list: 1, total: 1 })
+    a.crashAfter('put', /_tx\//) // committed, then died before rolling forward
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).create({ productId: 'p', qty: 1, buyer: 'tx' })
+    })
+    b.store.reset()
+    expect(await b.orders.count()).toBe(31)
+    expect(b.store.counts()).toMatchObject({ list: 1, get: 2, put: 1, total: 4 })
+    b.store.reset()
+    expect(await b.orders.count()).toBe(31)
+    expect(b.store.counts().total).toBe(1)
+  })
+
   it('a record only read costs 2 PUTs more (its read lock and its release); a transaction that only reads costs its GETs twice and no write', async () => {
     const { clients } = txWorld(1)
     const a = clients[0] as (typeof clients)[0]
