@@ -120,6 +120,6 @@ export async function readBesideMarker(core: RepoCore, marker: { id: string; tx:
   const raw = object && decodeRecord(core.model, key, object.body, object.etag)
   // Its own intent, once resolved, takes the marker with it (see resolveIntent); otherwise it goes here.
   if (raw?.meta.tx === marker.tx) return resolveIntent(core, object as StoredObject, raw)
-  if (fate) await core.store.delete(core.layout.deleteMarkerKey(marker.id, marker.tx)).catch(() => undefined)
-  return raw && raw.meta.tx !== undefined ? resolveIntent(core, object as StoredObject, raw) : raw
+  if (fate) await removeDeleteMarker(core, key, marker.tx)
+  return raw?.meta.tx ? resolveIntent(core, object as StoredObject, raw) : raw
 }

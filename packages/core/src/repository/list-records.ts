@@ -139,7 +139,6 @@ export async function listLiveIds(core: RepoCore): Promise<string[]> {
   const listed: string[] = []
   /** Ids a read must decide: placeholders (no marker) and records with delete markers beside them. */
   const undecided = new Map<string, { tx: string; ageMs: number }[]>()
-  const placeholders = new Set<string>()
   let cursor: string | undefined
   do {
     const page = await core.store.list(core.layout.recordPrefix, cursor ? { cursor } : {})
@@ -148,10 +147,7 @@ export async function listLiveIds(core: RepoCore): Promise<string[]> {
       if (id !== undefined) {
         if (object.size < PLACEHOLDER_MIN_BYTES) continue // a tombstone
         listed.push(id)
-        if (object.size < TOMBSTONE_MAX_BYTES && !undecided.has(id)) {
-          placeholders.add(id)
-          undecided.set(id, [])
-        }
+        if (object.size < TOMBSTONE_MAX_BYTES && !undecided.has(id)) undecided.set(id, [])
         continue
       }
       const marker = core.layout.parseDeleteMarker(object.key)
@@ -171,9 +167,9 @@ export async function listLiveIds(core: RepoCore): Promise<string[]> {
       for (const marker of markers) record = await readBesideMarker(core, { id, ...marker })
       if (record && !record.meta.deleted) live.add(id)
     } catch (error) {
-      // An unreadable record is counted as a LIST-only count would (a record-sized object is one).
+      // An unreadable record beside a marker is counted as a LIST-only count would (it is record-sized).
       if (!isS3verlessError(error, 'model.corrupt')) throw error
-      if (!placeholders.has(id)) live.add(id)
+      if (markers.length > 0) live.add(id)
     }
   })
   return listed.filter((id) => !undecided.has(id) || live.has(id))
