@@ -14,7 +14,7 @@ const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:
 /** The entries and their budgets in KiB (minified, gzip). */
 export const ENTRIES = [
   { name: 'memory-store handler (core + query)', entry: here('./entries/memory-handler.ts'), minKiB: 200, gzipKiB: 60 },
-  { name: 'S3 handler over fetch (core + query)', entry: here('./entries/s3-handler.ts'), minKiB: 200, gzipKiB: 61 },
+  { name: 'S3 handler over fetch (core + query)', entry: here('./entries/s3-handler.ts'), minKiB: 200, gzipKiB: 64 },
   {
     name: 'demo shop worker (everything: auth, uploads, OpenAPI, admin)',
     entry: here('../examples/shop/src/worker.ts'),

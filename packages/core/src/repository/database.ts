@@ -10,6 +10,7 @@ import type { RecordCacheOptions, RecordCacheStats } from './record-cache.js'
 import { cacheEngineOf, emptyCacheStats } from './record-cache-port.js'
 import { DEFAULT_LEASE_MS, RepoCore, type RepoSettings } from './repo-core.js'
 import { Repository } from './repository.js'
+import { type Transaction, type TransactionOptions, transaction } from './transaction.js'
 
 /** Options of {@link createDatabase}. */
 export interface DatabaseOptions {
@@ -46,6 +47,18 @@ export interface Database {
   cacheStats(): RecordCacheStats
   /** The typed repository of a model of this database. */
   repository<M extends Model>(model: M): Repository<M>
+  /**
+   * Runs `fn` as one transaction over any records of this database: every write made through `tx`
+   * becomes visible together at the commit, or none does; what `fn` read is validated at the commit.
+   * The same as {@link transaction}`(db, fn, options)` (README "Transactions").
+   * @example
+   * await db.transaction(async (tx) => {
+   *   const product = await tx.repository(Product).getOrThrow(productId)
+   *   await tx.repository(Product).update(productId, { stock: product.stock - 1 })
+   *   await tx.repository(Order).create({ productId, qty: 1 })
+   * }, { retries: 5 })
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>
 }
 
 /**
@@ -96,11 +109,12 @@ export function createDatabase(options: DatabaseOptions): Database {
     }
     return core
   }
-  return {
+  const db: Database = {
     store,
     registry,
     basePath,
     cacheStats: () => ({ ...stats }),
+    transaction: (fn, txOptions) => transaction(db, fn, txOptions),
     repository<M extends Model>(model: M): Repository<M> {
       let repo = repos.get(model)
       if (!repo) {
@@ -110,4 +124,5 @@ export function createDatabase(options: DatabaseOptions): Database {
       return repo as unknown as Repository<M>
     },
   }
+  return db
 }

@@ -32,6 +32,34 @@ describe.each([
     expect((await b.products.create(lamp({ sku: 'L-2' })).catch((e) => e)).code).toBe('model.unique')
   })
 
+  it('db.transaction(fn, { retries }) is the same transaction: all or nothing, re-run after a conflict', async () => {
+    const { clients } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const p = await a.products.create({ ...lamp(), stock: 2 })
+    let runs = 0
+    const order = await a.db.transaction(
+      async (tx) => {
+        runs++
+        const product = await tx.repository(a.products.model).getOrThrow(p.id)
+        if (runs === 1) await b.products.update(p.id, { stock: 1 }) // someone else buys one meanwhile
+        await tx.repository(a.products.model).update(p.id, { stock: product.stock - 1 })
+        return tx.repository(a.orders.model).create({ productId: p.id, qty: 1, buyer: 'ann' })
+      },
+      { retries: 2 },
+    )
+    expect(runs).toBe(2) // the first run's commit found the product changed: nothing written, run again
+    expect((await b.products.getOrThrow(p.id)).stock).toBe(0)
+    expect((await b.orders.findAllBy('productId', p.id)).map((o) => o.id)).toEqual([order.id])
+    const refused = await a.db
+      .transaction(async (tx) => {
+        await tx.repository(a.products.model).update(p.id, { stock: 9 })
+        throw new Error('no')
+      })
+      .catch((e: Error) => e.message)
+    expect(refused).toBe('no')
+    expect((await b.products.getOrThrow(p.id)).stock).toBe(0)
+  })
+
   it('a thrown error aborts with nothing written (not a single request after the reads)', async () => {
     const { clients } = world()
     const a = clients[0] as ReturnType<typeof world>['clients'][0]
