@@ -7,7 +7,7 @@ import { mapLimit, writeToken } from './concurrency.js'
 import { writeEntries } from './entries-io.js'
 import { fieldValue, indexKeysOf } from './index-entries.js'
 import { type EntryVersion, groupByRecord, needsEntry, removeUnneededEntries } from './index-lookup.js'
-import { resolveIntent } from './intents.js'
+import { readBesideMarker, resolveIntent } from './intents.js'
 import { isRecordObject } from './list-records.js'
 import { decodeRecord, type RawRecord } from './record-codec.js'
 import type { RepoCore } from './repo-core.js'
@@ -170,12 +170,26 @@ export async function verifyModel(
     })
     window = []
   }
+  /** Delete markers met (transactions' deletes, see `KeyLayout.deleteMarkerKey`): settled once their transaction is decided. */
+  const markers: { id: string; tx: string }[] = []
   for await (const object of listAll(store, layout.recordPrefix)) {
     // Tombstones are told apart by size; where DELETE is not conditional they are how deletes work.
     if (isRecord(object)) window.push(layout.idOf(object.key) as string)
+    else {
+      const marker = layout.parseDeleteMarker(object.key)
+      if (marker) markers.push(marker)
+    }
     if (window.length >= 1000) await drain()
   }
   await drain()
+  // As a count would (without deciding anything itself: age 0), so that leftovers do not cost every count a read.
+  await mapLimit(markers, core.settings.concurrency, async (m) => {
+    try {
+      await readBesideMarker(core, { ...m, ageMs: 0 })
+    } catch (error) {
+      if (!isS3verlessError(error, 'model.corrupt')) throw error // (its record is reported above)
+    }
+  })
 
   const lease = core.settings.leaseMs
   const suspects: EntryVersion[] = []

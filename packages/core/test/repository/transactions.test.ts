@@ -260,6 +260,27 @@ describe.each([
     expect(b.store.counts().total).toBe(1)
   })
 
+  it('verify() (and so doctor) settles the delete marker of a decided transaction, as a count would', async () => {
+    const { clients, memory } = world()
+    const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
+    const order = await b.orders.create({ productId: 'p', qty: 1, buyer: 'x' })
+    a.crashAfter('put', TX_RECORD) // committed, then died before rolling forward
+    await transaction(a.db, async (tx) => {
+      await tx.repository(a.orders.model).delete(order.id)
+    })
+    const markers = async () => (await memory.list('s3verless-data/orders/')).objects.filter((o) => o.key.includes('.json.tx.')).length
+    // A reader rolls the delete forward, but its removal of the marker fails: the marker is left over.
+    b.store.injectFault({ op: 'delete', key: /\.json\.tx\./, times: 1, error: () => new Error('connection reset') })
+    expect(await b.orders.get(order.id)).toBeNull()
+    expect(await markers()).toBe(1)
+    const report = await b.orders.verify()
+    expect(report.records).toBe(0)
+    expect(await markers()).toBe(0)
+    b.store.reset()
+    expect(await b.orders.count()).toBe(0)
+    expect(b.store.counts().total).toBe(1) // nothing left for a count to read
+  })
+
   it('listings do not report delete markers as foreign objects', async () => {
     const { clients } = world()
     const [a, b] = clients as [ReturnType<typeof world>['clients'][0], ReturnType<typeof world>['clients'][0]]
