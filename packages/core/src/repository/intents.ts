@@ -60,8 +60,9 @@ function clearedBody(raw: RawRecord): string {
  * aborted (the intent cleared the same way), or, while the transaction is in flight, the committed
  * value marked `pending` with an etag no write can match. An intent older than the lease whose
  * transaction nobody decided is decided `aborted` here first. A raced roll-forward re-reads.
+ * `null` when the key is absent now (an aborted create's placeholder deleted, here or by another).
  */
-export async function resolveIntent(core: RepoCore, object: StoredObject, raw: RawRecord, depth = 0): Promise<RawRecord> {
+export async function resolveIntent(core: RepoCore, object: StoredObject, raw: RawRecord, depth = 0): Promise<RawRecord | null> {
   const tx = raw.meta.tx as string
   let fate = await readTx(core, tx)
   if (!fate) {
@@ -75,7 +76,7 @@ export async function resolveIntent(core: RepoCore, object: StoredObject, raw: R
     if (fate.s !== 'committed' && raw.meta.deleted && core.store.capabilities.conditionalDelete) {
       // An aborted create's placeholder goes where DELETE is conditional (elsewhere a tombstone stays, as for deletes).
       await core.store.delete(object.key, { ifMatch: object.etag })
-      return { ...raw, meta: { deleted: true } }
+      return null // gone: the key is absent again (a create names no version)
     }
     const { etag } = await core.store.put(object.key, body, { ifMatch: object.etag, contentType: 'application/json' })
     if (raw.meta.td) await removeDeleteMarker(core, object.key, tx)
@@ -92,7 +93,7 @@ export async function resolveIntent(core: RepoCore, object: StoredObject, raw: R
       })
     }
     const again = await core.store.get(object.key)
-    if (!again) return { ...raw, meta: { deleted: true } }
+    if (!again) return null
     const decoded = decodeRecord(core.model, object.key, again.body, again.etag)
     return decoded.meta.tx === undefined ? decoded : resolveIntent(core, again, decoded, depth + 1)
   }

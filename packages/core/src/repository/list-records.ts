@@ -63,7 +63,8 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   const marker = options.marker !== undefined ? core.normalizeId(options.marker) : undefined
   const page = await core.store.list(core.layout.recordPrefix, {
     limit,
-    ...(marker !== undefined ? { startAfter: core.layout.recordKey(marker) } : {}),
+    // After the record and any delete markers beside it (transaction ids are hex, all before '~').
+    ...(marker !== undefined ? { startAfter: core.layout.deleteMarkerKey(marker, '~') } : {}),
   })
   const skipped: SkippedRecord[] = []
   const ids: string[] = []
@@ -75,7 +76,7 @@ export async function listPage(core: RepoCore, options: { limit?: number; marker
   }
   const items = await readMany(core, ids, skipped)
   const last = page.objects.at(-1)
-  const lastId = last ? core.layout.idOf(last.key) : undefined
+  const lastId = last ? (core.layout.idOf(last.key) ?? core.layout.parseDeleteMarker(last.key)?.id) : undefined
   return { items, nextMarker: page.cursor && lastId ? lastId : undefined, skipped }
 }
 

@@ -195,8 +195,13 @@ class TxRun {
         refuseRelationRules(this.db, model)
         const slot = await this.#slot(core, core.normalizeId(id))
         if (!slot.current()) return false
-        slot.next = slot.base ? 'deleted' : undefined
-        if (!slot.base) this.slots.delete(slot.key) // created and deleted in this transaction: nothing to do
+        if (slot.base) slot.next = 'deleted'
+        else {
+          // Created and deleted in this transaction: nothing to write. Forgotten altogether, so that a
+          // later get or create of the id reads it again (and a create is written).
+          this.slots.delete(slot.key)
+          this.#loading.delete(slot.key)
+        }
         return true
       },
     }
@@ -215,17 +220,30 @@ class TxRun {
     if (!slots.some((s) => s.next !== undefined)) return this.#validateReads(slots)
     const core = slots[0]?.core as RepoCore
     const tx = txId()
+    const started = performance.now()
     const prepared = await Promise.allSettled(slots.map((s) => s.prepare(tx)))
     const failed = prepared.find((p) => p.status === 'rejected')
     try {
       if (failed) throw failed.reason
       // Claims and entries must not look abandoned before the commit lands (see WriteAdditions).
       await Promise.all(slots.map((s) => s.additions?.beforeRecord()))
+      // Intents older than the lease may be judged abandoned: a commit that late could meet some
+      // cleared already. Half the lease leaves the commit request the other half to land.
+      if (performance.now() - started > core.settings.leaseMs / 2) {
+        const slow = slots[0] as TxSlot
+        throw new ConflictError(slow.core.model.name, slow.id, {
+          message: `transaction ${tx} took longer than half the lease (${core.settings.leaseMs} ms) to write its intents and was aborted; nothing was written`,
+        })
+      }
     } catch (error) {
       await this.#abort(core, tx, slots)
       throw definite(error)
     }
     const bodies = Object.fromEntries(slots.map((s) => [s.key, s.finalBody()]))
+    // Announced before the commit point, as single writes announce theirs: databases sharing a cache
+    // backend stop trusting their entries of these records even if this process dies right after it.
+    const writes = slots.filter((s) => s.next !== undefined).map((s) => s.core.beginWrite(s.id))
+    const finish = () => Promise.allSettled(writes.map((w) => w.done()))
     let fate: TxRecord
     try {
       fate = await decideTx(core, tx, { s: 'committed', r: bodies })
@@ -234,17 +252,20 @@ class TxRun {
       try {
         fate = await decideTx(core, tx, { s: 'aborted' })
       } catch {
+        await finish()
         throw unknownOutcome('transaction', tx, lost, 'the commit')
       }
     }
     if (fate.s !== 'committed') {
       await Promise.allSettled(slots.map((s) => s.undo()))
+      await finish()
       const slow = slots[0] as TxSlot
       throw new ConflictError(slow.core.model.name, slow.id, {
         message: `transaction ${tx} was judged abandoned (it took longer than the lease) and aborted; nothing was written`,
       })
     }
     await Promise.allSettled(slots.map((s) => s.rollForward(bodies[s.key] as string)))
+    await finish()
   }
 
   async #abort(core: RepoCore, tx: string, slots: TxSlot[]): Promise<void> {
@@ -276,11 +297,8 @@ function definite(error: unknown): unknown {
 
 /** Deletes in a transaction do not apply relation rules: a model whose deletes would is refused. */
 function refuseRelationRules(db: Database, model: Model): void {
-  const ruled = db.registry.models.some((owner) =>
-    Object.values(owner.relations).some(
-      (r) => r.onDelete !== 'doNothing' && (r.kind === 'belongsTo' ? r.model === model.name : owner === model),
-    ),
-  )
+  // (The registry resolved every relation, whether it names the model by name or by plural.)
+  const ruled = db.registry.dependents(model).some((d) => d.onDelete !== 'doNothing')
   if (ruled) {
     throw new S3verlessError(
       'transaction.unsupported',

@@ -13,6 +13,15 @@ export interface TransactionCleanupOptions {
    * still in flight from landing.
    */
   olderThanMs?: number
+  /**
+   * Aborted transaction records are kept longer: one is what stops a late commit request of a
+   * committer that was paused (or whose request was delayed) after a reader decided its transaction
+   * aborted; removed, such a commit could land and roll forward the intents nobody had cleared yet.
+   * Default: the larger of `olderThanMs` and one hour (a signed S3 request is refused 15 minutes
+   * after it was signed, and a committer gives up before its commit when its intents took more than
+   * half the lease).
+   */
+  abortedOlderThanMs?: number
 }
 
 /** What {@link cleanupTransactions} did. */
@@ -40,8 +49,8 @@ async function intentOf(store: ObjectStore, key: string): Promise<string | undef
 
 /**
  * Maintenance: removes old transaction records (`{base}_tx/`), which transactions leave behind (about
- * 1 KiB per record written). An aborted one is removed at once (an intent that still names it reads
- * as abandoned and is decided aborted again). A committed one is removed only once none of its
+ * 1 KiB per record written). An aborted one is removed once older than `abortedOlderThanMs` (an
+ * intent that still names it reads as abandoned and is decided aborted again). A committed one is removed only once none of its
  * records carries its intent: each that still does is read through its repository first, which rolls
  * it forward. Costs 1 LIST per 1000 transaction records, 1 GET each, and 1 GET per record of a
  * committed one; run it from a scheduled job or `s3verless doctor --repair`.
@@ -53,14 +62,16 @@ export async function cleanupTransactions(db: Database, options: TransactionClea
   const repos = db.registry.models.map((model) => db.repository(model))
   const lease = repos[0]?.core.settings.leaseMs ?? 30_000
   const olderThan = options.olderThanMs ?? 10 * lease
+  const abortedOlderThan = options.abortedOlderThanMs ?? Math.max(olderThan, 3_600_000)
   const report: TransactionCleanupReport = { examined: 0, removed: 0, rolledForward: 0, kept: 0 }
   const prefix = `${db.basePath}_tx/`
   const cleanup = async (key: string, etag: string | undefined) => {
     const object = await store.get(key)
     if (!object) return
-    report.examined++
     const tx = key.slice(prefix.length, -'.json'.length)
     const fate = JSON.parse(fromUtf8(object.body)) as TxRecord
+    if (fate.s !== 'committed' && object.serverTime.getTime() - object.lastModified.getTime() < abortedOlderThan) return
+    report.examined++
     for (const recordKey of Object.keys(fate.s === 'committed' ? (fate.r ?? {}) : {})) {
       if ((await intentOf(store, recordKey)) !== tx) continue
       const repo = repos.find((r) => recordKey.startsWith(r.core.layout.recordPrefix))

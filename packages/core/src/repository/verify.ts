@@ -140,7 +140,11 @@ export async function verifyModel(
       if (!object) return
       let raw = decodeRecord(model, key, object.body, object.etag)
       // A transaction's intent: judged on what it stands for (rolled forward or cleared, as a reader would).
-      if (raw.meta.tx !== undefined) raw = await resolveIntent(core, object, raw)
+      if (raw.meta.tx !== undefined) {
+        const resolved = await resolveIntent(core, object, raw)
+        if (!resolved) return // an abandoned create's placeholder, deleted as it was judged
+        raw = resolved
+      }
       if (raw.meta.tx !== undefined) report.inFlight.push(key) // in flight: its committed value holds meanwhile
       if (!raw.meta.deleted) return see(raw)
       const young = object.serverTime.getTime() - object.lastModified.getTime() < core.settings.leaseMs

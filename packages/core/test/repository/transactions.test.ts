@@ -171,6 +171,9 @@ describe.each([
     expect((await b.products.getOrThrow(p.id)).sku).toBe('NEW') // decides it aborted, clears the intent
     expect(await txRecords()).toBe(1)
     advance(10_000)
+    // Kept an hour (abortedOlderThanMs): it is what stops a late commit of a paused committer.
+    expect(await cleanupTransactions(b.db)).toEqual({ examined: 0, removed: 0, rolledForward: 0, kept: 0 })
+    advance(3_600_000)
     expect(await cleanupTransactions(b.db)).toEqual({ examined: 1, removed: 1, rolledForward: 0, kept: 0 })
     expect(await txRecords()).toBe(0)
   })

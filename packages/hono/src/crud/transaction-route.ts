@@ -64,9 +64,10 @@ export function transactionRoutes(models: readonly Model[], database: Database):
           new HttpError('model.notFound', `${o.model.name} ${o.id} not found`, { model: o.model.name, id: o.id, operation: i })
         const current = await repo.get(o.id)
         if (!current) throw notFound()
+        // The record rule first: a record the caller may not see is 404 whatever ifMatch says.
+        await checkRecord(o.model, o.op, user, current as Record<string, unknown>, notFound, o.op === 'update' ? o.data : undefined)
         if (o.ifMatch !== undefined && bare(current.$etag) !== o.ifMatch)
           throw preconditionFailed(o.model, o.id, `operation ${i}: If-Match names no current version`)
-        await checkRecord(o.model, o.op, user, current as Record<string, unknown>, notFound, o.op === 'update' ? o.data : undefined)
         if (o.op === 'delete') {
           await repo.delete(o.id)
           out.push({ op: o.op, model: o.model.plural, id: o.id })
