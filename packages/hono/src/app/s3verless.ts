@@ -17,6 +17,7 @@ import { healthRoute } from '../health-route.js'
 import { registerAuthPaths } from '../openapi/auth-paths.js'
 import { registerModelPaths } from '../openapi/model-paths.js'
 import { OpenApiRegistry } from '../openapi/openapi-registry.js'
+import { registerTransactionPaths } from '../openapi/transaction-paths.js'
 import { registerUploadPaths } from '../openapi/upload-paths.js'
 import { uploadAccessSubject } from '../uploads/upload-access.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
@@ -184,7 +185,10 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       )
       registerModelPaths(registry, model, prefix)
     }
-    if (served.length > 0) app.route('/transactions', transactionRoutes(served, database))
+    if (served.length > 0) {
+      app.route('/transactions', transactionRoutes(served, database))
+      registerTransactionPaths(registry, served, prefix, auth !== undefined)
+    }
     if (adminEnabled && auth)
       mountAdmin(app, {
         database,
