@@ -75,9 +75,11 @@ describe.skipIf(!server)('the shop worker, bundled by wrangler, served by worker
 
   afterAll(async () => worker?.stop())
 
-  it('is a minified wrangler bundle under the 450 KiB budget, without Node built-ins or bcrypt', () => {
+  // Raised on purpose from 450 KiB for POST /transactions in the OpenAPI document and the check of
+  // plurals against the app's routes (about 2.4 KB together, the schema kept small): 459,588 -> 462,001.
+  it('is a minified wrangler bundle under the 452 KiB budget, without Node built-ins or bcrypt', () => {
     expect(size).toBeGreaterThan(10_000)
-    expect(size).toBeLessThan(450 * 1024)
+    expect(size).toBeLessThan(452 * 1024)
   })
 
   it('runs the whole flow: setup, register, login, CRUD with ETags, owner-scoped reviews, a presigned upload', async () => {

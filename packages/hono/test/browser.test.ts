@@ -134,7 +134,17 @@ describe.skipIf(!available)('admin UI and docs in headless Chromium', () => {
     await page.goto(`${origin}/docs`)
     await page.waitForSelector('.opblock-tag', { timeout: 15_000 })
     expect(await page.locator('.info .title').textContent()).toContain('Test shop')
-    expect(await page.locator('.opblock-tag').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Product')]))
+    expect(await page.locator('.opblock-tag').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Product'), expect.stringContaining('Transactions')]),
+    )
+    // POST /transactions is listed, and opened it shows its body: operations tagged by op, on the served models.
+    const transactions = page.locator('.opblock-post').filter({ has: page.locator('[data-path="/transactions"]') })
+    await transactions.locator('.opblock-summary').click()
+    const example = await transactions.locator('.opblock-section-request-body textarea').inputValue({ timeout: 15_000 })
+    expect(example).toContain('"operations"')
+    expect(example).toMatch(/"op": "create"/)
+    expect(example).toMatch(/"model": "(products|notes)"/)
+    expect(await transactions.locator('.responses-table').textContent()).toMatch(/412[\s\S]*422/)
     await page.screenshot({ path: join(SCREENSHOTS, 'docs.png') })
     expect(external).toEqual([])
     await page.context().close()

@@ -1,8 +1,28 @@
+import { createSettings, memoryStore } from '@s3verless/core'
 import { Hono } from 'hono'
 import { hc } from 'hono/client'
 import { describe, expect, it } from 'vitest'
-import { modelRoutes, type S3verlessEnv } from '../src/index.js'
-import { json, makeApp, Product } from './fixtures.js'
+import { modelRoutes, S3verless, type S3verlessEnv } from '../src/index.js'
+import { json, makeApp, Note, Product, SECRET_KEY } from './fixtures.js'
+
+type Schema = { $ref?: string; properties?: Record<string, Schema>; required?: string[]; [key: string]: unknown }
+type Operation = {
+  security?: Record<string, string[]>[]
+  requestBody?: { required: boolean; content: Record<string, { schema: Schema }> }
+  responses: Record<string, { content?: Record<string, { schema: Schema }>; headers?: Record<string, unknown> }>
+}
+/** A property's schema (empty when absent). */
+const field = (schema: Schema | undefined, name: string) =>
+  (schema?.properties?.[name] ?? {}) as Schema & { const?: string; enum?: string[]; anyOf?: Schema[] }
+type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+
+/** Every `$ref` in the document, each of which must name a schema under components. */
+function refs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) refs(item, out)
+  else if (value && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) key === '$ref' && typeof item === 'string' ? out.push(item) : refs(item, out)
+  return out
+}
 
 describe('OpenAPI, docs, index and health', () => {
   it('serves an OpenAPI 3.1 document with every model route and the auth routes', async () => {
@@ -86,5 +106,55 @@ describe('OpenAPI, docs, index and health', () => {
     const listed = await client.products.$get({ query: { category: 'home' } })
     if (listed.status !== 200) throw new Error(`status ${listed.status}`)
     expect((await listed.json()).items[0]?.price).toBe(3)
+  })
+
+  it('documents POST /transactions: operations as a union on op over the served plurals, the results and the problems', async () => {
+    const ctx = await makeApp()
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as Document
+    const schemas = doc.components.schemas
+    const resolve = (s: Schema | undefined): Schema | undefined => (s?.$ref ? schemas[s.$ref.replace('#/components/schemas/', '')] : s)
+    const missing = refs(doc).filter((r) => !r.startsWith('#/components/schemas/') || !schemas[r.slice('#/components/schemas/'.length)])
+    expect(missing).toEqual([])
+
+    const tx = doc.paths['/transactions']?.post as Operation
+    expect(tx).toBeDefined()
+    // Products take anonymous writes, so the bearer token is optional here.
+    expect(tx.security).toEqual([{ bearer: [] }, {}])
+    expect(Object.keys(tx.responses).sort()).toEqual(['200', '401', '403', '404', '409', '412', '413', '422', '503'])
+    for (const status of ['401', '403', '404', '409', '412', '422'])
+      expect(resolve(tx.responses[status]?.content?.['application/problem+json']?.schema)).toBe(schemas.Problem)
+    const body = resolve(tx.requestBody?.content['application/json']?.schema)
+    const operations = body?.properties?.operations as Schema & { maxItems: number; items: { anyOf: Schema[]; discriminator: object } }
+    expect(operations.maxItems).toBe(25)
+    expect(operations.items.discriminator).toEqual({ propertyName: 'op' })
+    const [create, update, remove] = operations.items.anyOf.map(resolve) as [Schema, Schema, Schema]
+    expect([create, update, remove].map((o) => field(o, 'op').const)).toEqual(['create', 'update', 'delete'])
+    // `model` is one of the served plurals (not the hidden Secret's); `data` the model's input or patch.
+    for (const o of [create, update, remove]) expect(field(o, 'model').enum).toEqual(['products', 'notes'])
+    expect(create.required).toEqual(['op', 'model', 'data'])
+    expect(remove.required).toEqual(['op', 'model', 'id'])
+    expect(Object.keys(update.properties ?? {})).toEqual(['op', 'model', 'id', 'data', 'ifMatch'])
+    expect(field(create, 'data').anyOf?.map(resolve)).toEqual([schemas.ProductInput, schemas.NoteInput])
+    expect(field(update, 'data').anyOf?.map(resolve)).toEqual([schemas.ProductPatch, schemas.NotePatch])
+    expect(schemas.NoteInput?.properties).not.toHaveProperty('ownerId')
+    const results = resolve(tx.responses['200']?.content?.['application/json']?.schema)?.properties?.results as { items: Schema }
+    const result = resolve(results.items)
+    expect(result?.required).toEqual(['op', 'model', 'id'])
+    expect(field(result, 'record').anyOf?.map(resolve)).toEqual([schemas.Product, schemas.Note])
+  })
+
+  it('documents POST /transactions without security when auth is off, and only when some model is served', async () => {
+    const settings = createSettings({ secretKey: SECRET_KEY })
+    const open = new S3verless({ settings, store: memoryStore(), models: [Product], auth: false }).createApp()
+    const tx = ((await (await open.request('/openapi.json')).json()) as Document).paths['/transactions']?.post as Operation
+    expect(tx.security).toBeUndefined()
+    expect(tx.responses).not.toHaveProperty('401')
+    expect(tx.responses).not.toHaveProperty('403')
+    // Only owner-scoped models: every operation needs a signed-in user.
+    const owned = await makeApp({ models: [Note] })
+    const signedIn = ((await (await owned.app.request('/openapi.json')).json()) as Document).paths['/transactions']?.post as Operation
+    expect(signedIn.security).toEqual([{ bearer: [] }])
+    const none = new S3verless({ settings, store: memoryStore(), models: [], auth: false }).createApp()
+    expect(((await (await none.request('/openapi.json')).json()) as Document).paths).not.toHaveProperty('/transactions')
   })
 })

@@ -21,7 +21,11 @@ export interface S3verlessOptions<Ms extends readonly Model[] = readonly Model[]
   version?: string
   /** Serve the admin UI at `/admin` (default true; it needs `auth`). */
   enableAdmin?: boolean
-  /** The application's models; each with `enableApi` gets CRUD routes at `/{plural}`. */
+  /**
+   * The application's models; each with `enableApi` gets CRUD routes at `/{plural}`. A plural the
+   * app's own routes take is refused by `createApp()` (`transactions`, and `auth`, `uploads` or
+   * `admin` when those are served; `docs` and `health` always).
+   */
   models?: Ms
   /**
    * Module specifiers whose exported models are discovered (the spec's `model_packages`); loaded by

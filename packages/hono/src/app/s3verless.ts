@@ -17,6 +17,7 @@ import { healthRoute } from '../health-route.js'
 import { registerAuthPaths } from '../openapi/auth-paths.js'
 import { registerModelPaths } from '../openapi/model-paths.js'
 import { OpenApiRegistry } from '../openapi/openapi-registry.js'
+import { registerTransactionPaths } from '../openapi/transaction-paths.js'
 import { registerUploadPaths } from '../openapi/upload-paths.js'
 import { uploadAccessSubject } from '../uploads/upload-access.js'
 import { uploadRoutes } from '../uploads/upload-routes.js'
@@ -27,6 +28,7 @@ import { type AppData, buildAppData } from './build-database.js'
 import type { S3verlessEnv } from './env.js'
 import { mountAdmin } from './mount-admin.js'
 import type { S3verlessOptions } from './options.js'
+import { checkRouteCollisions } from './route-collisions.js'
 
 /** The response headers a cross-origin script may read by default (`cors.exposeHeaders` replaces them). */
 export const CORS_EXPOSED_HEADERS: string[] = ['ETag', 'Location', 'Allow', 'Retry-After', 'WWW-Authenticate']
@@ -95,7 +97,12 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     return this.data
   }
 
-  /** Builds the Hono app. */
+  /**
+   * Builds the Hono app.
+   * @throws SettingsError `settings.invalid` for an invalid limit, rate limits on a runtime without
+   * client addresses, or a served model whose plural is the path of one of the app's own routes as
+   * mounted with these options (`transactions`, `auth`, `uploads`, `admin`, `docs`, `health`).
+   */
   createApp(): S3verlessApp<Ms> {
     const { database, auth, models } = this.appData
     const o = this.options
@@ -135,6 +142,16 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
     )
     const served = models.filter((m) => m.enableApi)
     const adminEnabled = o.enableAdmin !== false && auth !== undefined
+    // The app's own routes beside the models' (each only when mounted): a plural equal to one would
+    // shadow it or be shadowed. (`openapi.json` needs no entry: a plural has no dot.)
+    checkRouteCollisions(served, {
+      health: 'GET /health',
+      docs: 'GET /docs',
+      ...(auth ? { auth: 'the auth routes (/auth)' } : {}),
+      ...(o.uploads && auth ? { uploads: 'the upload routes (/uploads)' } : {}),
+      ...(adminEnabled ? { admin: 'the admin UI (/admin)' } : {}),
+      ...(served.length > 0 ? { transactions: 'POST /transactions' } : {}),
+    })
     const rateLimiter = o.rateLimiter === undefined ? new RateLimiter() : o.rateLimiter
     const peer = o.clientAddress ?? defaultClientAddress
     const address = o.trustedProxies?.length ? behindTrustedProxies(peer, o.trustedProxies) : peer
@@ -184,7 +201,10 @@ export class S3verless<const Ms extends readonly Model[] = readonly Model[]> {
       )
       registerModelPaths(registry, model, prefix)
     }
-    if (served.length > 0) app.route('/transactions', transactionRoutes(served, database))
+    if (served.length > 0) {
+      app.route('/transactions', transactionRoutes(served, database))
+      registerTransactionPaths(registry, served, prefix, auth !== undefined)
+    }
     if (adminEnabled && auth)
       mountAdmin(app, {
         database,

@@ -1,8 +1,7 @@
 import * as z from 'zod'
 import { named, type OpenApiRegistry } from './openapi-registry.js'
-import { ProblemSchema } from './schemas.js'
+import { problem } from './schemas.js'
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
 const body = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } })
 
 const UserSchema = named(

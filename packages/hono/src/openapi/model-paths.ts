@@ -3,15 +3,15 @@ import * as z from 'zod'
 import { type AccessSubject, isPublic, ruleOf } from '../crud/access.js'
 import { filterableFields, SORT_ORDERS, textFields } from '../crud/list-params.js'
 import type { OpenApiRegistry } from './openapi-registry.js'
-import { modelSchemas, ProblemSchema } from './schemas.js'
+import { modelSchemas, problem } from './schemas.js'
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } })
 
 const location = { Location: { schema: { type: 'string' as const }, description: 'The URL of what was created' } }
 const allow = { Allow: { schema: { type: 'string' as const }, description: 'The methods the path takes' } }
 
-const challenge = {
+/** The challenge header of a 401. */
+export const challenge = {
   'WWW-Authenticate': {
     schema: { type: 'string' as const },
     description: 'Bearer, with error="invalid_token" when the token sent was refused',

@@ -75,8 +75,11 @@ export class OpenApiRegistry {
           if (ctx.zodSchema._zod.def.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' })
         },
       }) as JsonSchema & { $defs?: Record<string, JsonSchema> }
-      for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= def
-      return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+      // A named schema inside another (a transaction's operation) refers to its siblings by `#/$defs/` too.
+      const toComponents = (schema: JsonSchema) =>
+        JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+      for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= toComponents(def)
+      return toComponents(json)
     }
     const content = (c: Content, io: 'input' | 'output') =>
       Object.fromEntries(Object.entries(c).map(([type, { schema }]) => [type, { schema: convert(schema, io) }]))

@@ -15,6 +15,9 @@ export const ProblemSchema = named(
   'Problem',
 )
 
+/** An operation's problem+json answer: what it means, with the {@link ProblemSchema} body. */
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+
 /** The schemas of one model as the API reads and writes them. */
 export interface ModelSchemas {
   /** What create and PUT take: the schema without the owner field. */

@@ -2,9 +2,8 @@ import * as z from 'zod'
 import type { AccessSubject } from '../crud/access.js'
 import { accessErrors, accessSpec } from './model-paths.js'
 import { named, type OpenApiRegistry } from './openapi-registry.js'
-import { ProblemSchema } from './schemas.js'
+import { problem } from './schemas.js'
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
 const FileSchema = named(
   z.object({
     id: z.uuid(),
