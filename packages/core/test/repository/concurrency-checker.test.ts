@@ -20,7 +20,7 @@ const TRACE = process.env.S3V_CHECKER_TRACE === '1' // print what the store did 
 // schedules lost an index entry: the settings, not the protocol, were invalid there. 120 ms holds
 // on a quiet machine; on a loaded one the stretch guard (checker/runner.ts) re-runs every schedule
 // whose timers ran a quarter of the lease late, first at 120 ms, then with a longer lease.
-const LEASE = 120
+const LEASE = Number(process.env.S3V_CHECKER_LEASE ?? 120)
 
 describe('randomized concurrency checker (memory store)', () => {
   it(`${RUNS} random schedules: every reported outcome is true, and every record stays findable and consistent`, async () => {

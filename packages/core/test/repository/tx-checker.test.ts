@@ -12,7 +12,7 @@ const FIRST_SEED = Number(process.env.S3V_TX_CHECKER_SEED ?? 1)
 const TRACE = process.env.S3V_CHECKER_TRACE === '1'
 // As the write-protocol checker: above twice the longest time a request is on its way here, and
 // guarded the same way against timer stretch on a loaded machine (checker/runner.ts).
-const LEASE = 120
+const LEASE = Number(process.env.S3V_CHECKER_LEASE ?? 120)
 
 describe('randomized transaction checker (memory store)', () => {
   it(`${RUNS} random schedules of transfers, pairs of orders and single writes: atomic, nothing acknowledged lost, total kept`, async () => {
