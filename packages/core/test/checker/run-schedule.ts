@@ -1,6 +1,7 @@
+import { mulberry32 } from '@s3verless/testing/random'
 import { isS3verlessError, type ObjectStore, outcomeOf, Unavailable } from '../../src/index.js'
 import { type Ledger, type OpRecord, settleAndCheck } from './invariants.js'
-import { between, CHOSEN_IDS, describeOp, mulberry32, type Op, randomOp, replacement, shortenIds, type Timed } from './schedule.js'
+import { between, CHOSEN_IDS, describeOp, type Op, randomOp, replacement, shortenIds, type Timed } from './schedule.js'
 import { processStretch, yielding } from './stretch.js'
 import { type Client, clientOf, legacyProducts } from './world.js'
 

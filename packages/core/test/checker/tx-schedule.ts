@@ -1,3 +1,4 @@
+import { mulberry32 } from '@s3verless/testing/random'
 import * as z from 'zod'
 import {
   createDatabase,
@@ -12,7 +13,7 @@ import {
 } from '../../src/index.js'
 import { tapped } from '../repository/race-fixtures.js'
 import { disturb, type ScheduleOptions, type ScheduleOutcome, type Violation } from './run-schedule.js'
-import { between, mulberry32, pick, type Rng, shortenIds } from './schedule.js'
+import { between, pick, type Rng, shortenIds } from './schedule.js'
 import { processStretch, yielding } from './stretch.js'
 
 // The randomized checker of issue 23: concurrent transactions and single writes over five bank
