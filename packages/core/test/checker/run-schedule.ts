@@ -30,6 +30,23 @@ export interface ScheduleOptions {
   trace?: boolean
 }
 
+/**
+ * The disturbances the memory-store checkers run with at lease `leaseMs`: 0–3 ms of latency, 2% of
+ * requests stalled past the lease, 2% of answers lost, 1% of requests landing 20 ms after their
+ * timeout (under half the lease: a request on its way must land before its entries could look
+ * abandoned), 1% failed.
+ */
+export const memoryDisturbance = (leaseMs: number) =>
+  ({
+    maxLatencyMs: 3,
+    stallChance: 0.02,
+    stallMs: [leaseMs + 10, 2 * leaseMs],
+    lostAnswerChance: 0.02,
+    lateChance: 0.01,
+    lateMs: 20,
+    failChance: 0.01,
+  }) satisfies Partial<ScheduleOptions>
+
 /** A broken promise a user would notice. */
 export interface Violation {
   invariant: string

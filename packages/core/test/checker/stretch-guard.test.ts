@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStore } from '../../src/index.js'
-import type { ScheduleOutcome } from './run-schedule.js'
-import { runSchedule } from './run-schedule.js'
+import { memoryDisturbance, runSchedule, type ScheduleOutcome } from './run-schedule.js'
 import { type Attempt, expectNoViolations, runSchedules, stretchReport } from './runner.js'
 import { stretchMonitor } from './stretch.js'
 
@@ -165,13 +164,7 @@ describe('timer stretch guard', () => {
           seed,
           store,
           leaseMs,
-          maxLatencyMs: 3,
-          stallChance: 0.02,
-          stallMs: [leaseMs + 10, 2 * leaseMs],
-          lostAnswerChance: 0.02,
-          lateChance: 0.01,
-          lateMs: 20,
-          failChance: 0.01,
+          ...memoryDisturbance(leaseMs),
         })
         // What a stretched run might have found (made up here): it must not be judged.
         if (n === 0 && seed === 2) ran.violations.push({ invariant: 'madeUp', detail: 'under stretch' })

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { memoryStore } from '../../src/index.js'
-import { runSchedule } from '../checker/run-schedule.js'
+import { memoryDisturbance, runSchedule } from '../checker/run-schedule.js'
 import { expectNoViolations, runSchedules } from '../checker/runner.js'
 
 // The randomized checker of issues 8 and 17 on the memory store: S3V_CHECKER_RUNS schedules (default
@@ -32,13 +32,7 @@ describe('randomized concurrency checker (memory store)', () => {
           seed,
           store: memoryStore({ conditionalDelete: seed % 3 !== 0 }),
           leaseMs,
-          maxLatencyMs: 3,
-          stallChance: 0.02,
-          stallMs: [leaseMs + 10, 2 * leaseMs],
-          lostAnswerChance: 0.02,
-          lateChance: 0.01,
-          lateMs: 20, // under half the lease: a request on its way must land before its entries could look abandoned
-          failChance: 0.01,
+          ...memoryDisturbance(leaseMs),
           trace: TRACE,
         }),
       FIRST_SEED,

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest'
 import { memoryStore } from '../../src/index.js'
+import { memoryDisturbance } from '../checker/run-schedule.js'
 import { expectNoViolations, runSchedules } from '../checker/runner.js'
 import { runTxSchedule } from '../checker/tx-schedule.js'
 
@@ -24,13 +25,7 @@ describe('randomized transaction checker (memory store)', () => {
           seed,
           store: memoryStore({ conditionalDelete: seed % 3 !== 0 }),
           leaseMs,
-          maxLatencyMs: 3,
-          stallChance: 0.02,
-          stallMs: [leaseMs + 10, 2 * leaseMs],
-          lostAnswerChance: 0.02,
-          lateChance: 0.01,
-          lateMs: 20,
-          failChance: 0.01,
+          ...memoryDisturbance(leaseMs),
           crashChance: 0.15,
           trace: TRACE,
         }),
