@@ -6,6 +6,7 @@
  * examples/shop/test/load.rgw.test.ts.
  */
 import { createTestBucket, type S3TestServer } from '@s3verless/testing'
+import { mulberry32 } from '@s3verless/testing/random'
 import autocannon from 'autocannon'
 import type { MemorySample } from './load-probe.js'
 import type { LoadReport } from './load-report.js'
@@ -46,18 +47,6 @@ interface User {
   lastRefresh: number
   /** A login or refresh of this user is on its way (a refresh token is spent once). */
   authBusy: boolean
-}
-
-/** A small seeded PRNG (mulberry32), so a run's mix can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -150,7 +139,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const adminLogin = await call('/auth/login', { address: adminAddress, body: { username: 'load-admin', password: PASSWORD } })
     const admin = { token: adminLogin.accessToken as string, address: adminAddress }
     const productIds: string[] = []
-    const rand = random(22)
+    const rand = mulberry32(22)
     let skuSeq = 0
     const newProduct = () => ({
       name: `Product ${skuSeq}`,

@@ -9,6 +9,7 @@ import { S3verless } from '@s3verless/hono'
 import { MigrationRunner } from '@s3verless/migrations'
 import { query } from '@s3verless/query'
 import { PresignedUploadService } from '@s3verless/storage'
+import { mulberry32 } from '@s3verless/testing/random'
 import * as z from 'zod'
 
 const Product = defineModel(z.object({ name: z.string(), sku: z.string(), price: z.number() }), {
@@ -37,4 +38,5 @@ if (res.status !== 201) throw new Error(`POST /products answered ${res.status}: 
 for (const value of [InMemoryCache, pbkdf2Hasher, S3AuthService, PresignedUploadService, MigrationRunner, fsStore]) {
   if (typeof value !== 'function') throw new Error('an export is missing')
 }
+if (mulberry32(1)() !== 0.6270739405881613) throw new Error('@s3verless/testing/random: mulberry32(1) drew another sequence')
 console.log('esm: ok')

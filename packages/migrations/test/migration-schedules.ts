@@ -9,6 +9,7 @@ import {
   type Repository,
   Unavailable,
 } from '@s3verless/core'
+import { mulberry32 } from '@s3verless/testing/random'
 import { z } from 'zod'
 import { Migration, MigrationRunner, TransformField } from '../src/index.js'
 
@@ -17,18 +18,6 @@ import { Migration, MigrationRunner, TransformField } from '../src/index.js'
 // creating and deleting, while a runner applies a non-idempotent TransformField (price × 100) and,
 // in most schedules, dies or loses its lease midway and is started again; requests are slowed, fail,
 // lose their answers or land late. After quiescence the invariants below must hold.
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same schedule. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The application's model (the same before and after the migration: only the price's unit changes). */
 export const Product = defineModel(z.object({ name: z.string(), price: z.number().int(), hits: z.number().int(), tag: z.string() }), {

@@ -1,4 +1,5 @@
 import { createDatabase, defineModel, instrumentStore, memoryStore } from '@s3verless/core'
+import { mulberry32 } from '@s3verless/testing/random'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { query } from '../src/index.js'
@@ -14,21 +15,10 @@ const Item = defineModel(z.object({ name: z.string(), price: z.number().nullable
 })
 type Row = { id: string; name: string; price: number | null; at: Date; kind: string; on: boolean }
 
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 async function world(size: number) {
   const store = instrumentStore(memoryStore())
   const items = createDatabase({ store, models: [Item], concurrency: 64 }).repository(Item)
-  const r = rng(size)
+  const r = mulberry32(size)
   const inputs = Array.from({ length: size }, () => ({
     name: `n${Math.floor(r() * 400)}`,
     price: r() < 0.05 ? null : Math.floor(r() * 300) - 20,

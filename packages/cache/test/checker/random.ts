@@ -1,4 +1,6 @@
-/** A seeded PRNG (mulberry32): the same seed gives the same schedule of choices. */
+import { mulberry32 } from '@s3verless/testing/random'
+
+/** Seeded random choices (mulberry32): the same seed gives the same schedule of choices. */
 export interface Random {
   /** A float in [0, 1). */
   next(): number
@@ -13,14 +15,7 @@ export interface Random {
 }
 
 export function random(seed: number): Random {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(seed)
   const int = (n: number) => Math.floor(next() * n)
   return {
     next,

@@ -1,8 +1,9 @@
 import { createDatabase, instrumentStore, type MemoryStoreOptions, memoryStore, Unavailable } from '@s3verless/core'
+import { mulberry32 } from '@s3verless/testing/random'
 import { describe, expect, it } from 'vitest'
 import { runDoctor } from '../../src/doctor/run-doctor.js'
 import { callsOf, checkInvariants, tally } from './check.js'
-import { type Lane, type LogLine, mulberry32, runOne } from './workload.js'
+import { type Lane, type LogLine, runOne } from './workload.js'
 import { COUNTERS, Counter, MODELS } from './world.js'
 
 // Issue 22, item 2: the crash suite's workload in-process, 4 clients on one store with faults injected

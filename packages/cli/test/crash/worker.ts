@@ -8,7 +8,8 @@ import { fsyncSync, openSync, writeSync } from 'node:fs'
 import { createDatabase, type ObjectStore } from '@s3verless/core'
 import { fsStore } from '@s3verless/core/fs'
 import { s3TestServer, testBucketManager } from '@s3verless/testing'
-import { type Lane, type LogLine, mulberry32, runOne } from './workload.js'
+import { mulberry32 } from '@s3verless/testing/random'
+import { type Lane, type LogLine, runOne } from './workload.js'
 import { MODELS } from './world.js'
 
 /** What the test hands a worker. */

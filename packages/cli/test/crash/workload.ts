@@ -1,4 +1,5 @@
 import { type Database, isS3verlessError, outcomeOf } from '@s3verless/core'
+import type { Rng } from '@s3verless/testing/random'
 import { Account, Book, Counter, HANDLES, Shelf, TIERS } from './world.js'
 
 // The random workload of the crash and fault suites: creates with colliding unique handles, patches,
@@ -40,20 +41,9 @@ export type OpKind =
   | 'createBook'
   | 'deleteShelf'
 
-export type Rng = () => number
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T
+export type { Rng } from '@s3verless/testing/random'
 
-/** A small seeded PRNG (mulberry32). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T
 
 /** One sequential stream of calls. Its shelves are its own: no other lane adds books to them or deletes them. */
 export interface Lane {

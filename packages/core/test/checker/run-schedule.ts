@@ -1,6 +1,8 @@
+import { mulberry32 } from '@s3verless/testing/random'
 import { isS3verlessError, type ObjectStore, outcomeOf, Unavailable } from '../../src/index.js'
 import { type Ledger, type OpRecord, settleAndCheck } from './invariants.js'
-import { between, CHOSEN_IDS, describeOp, mulberry32, type Op, randomOp, replacement, shortenIds, type Timed } from './schedule.js'
+import { between, CHOSEN_IDS, describeOp, type Op, randomOp, replacement, shortenIds, type Timed } from './schedule.js'
+import { processStretch, yielding } from './stretch.js'
 import { type Client, clientOf, legacyProducts } from './world.js'
 
 /** How a schedule stresses the store. */
@@ -28,6 +30,23 @@ export interface ScheduleOptions {
   trace?: boolean
 }
 
+/**
+ * The disturbances the memory-store checkers run with at lease `leaseMs`: 0–3 ms of latency, 2% of
+ * requests stalled past the lease, 2% of answers lost, 1% of requests landing 20 ms after their
+ * timeout (under half the lease: a request on its way must land before its entries could look
+ * abandoned), 1% failed.
+ */
+export const memoryDisturbance = (leaseMs: number) =>
+  ({
+    maxLatencyMs: 3,
+    stallChance: 0.02,
+    stallMs: [leaseMs + 10, 2 * leaseMs],
+    lostAnswerChance: 0.02,
+    lateChance: 0.01,
+    lateMs: 20,
+    failChance: 0.01,
+  }) satisfies Partial<ScheduleOptions>
+
 /** A broken promise a user would notice. */
 export interface Violation {
   invariant: string
@@ -42,6 +61,8 @@ export interface ScheduleOutcome {
   /** What each operation reported, as `kind outcome[ code]` (for the statistics of a run). */
   reported: string[]
   trace?: string[]
+  /** The worst timer lateness (ms) while its operations ran (see checker/stretch.ts). */
+  stretchMs?: number
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -91,15 +112,16 @@ export function disturb(c: Pick<Client, 'store'>, chaos: () => number, o: Schedu
 export async function runSchedule(o: ScheduleOptions): Promise<ScheduleOutcome> {
   const rng = mulberry32(o.seed)
   const chaos = mulberry32(o.seed ^ 0x5bd1e995) // consumed per request, so timing does not shift the schedule
+  const store = yielding(o.store)
   const opts = { leaseMs: o.leaseMs, ...(o.basePath !== undefined ? { basePath: o.basePath } : {}) }
   const trace: string[] = []
   const started = performance.now()
   const note = (line: string) => o.trace && trace.push(`${Math.round(performance.now() - started)}ms ${line}`)
-  const clients = [0, 1].map((i) => clientOf(o.store, { ...opts, listen: (op, key) => note(`client${i} ${op} ${key}`) }))
+  const clients = [0, 1].map((i) => clientOf(store, { ...opts, listen: (op, key) => note(`client${i} ${op} ${key}`) }))
   const [first] = clients as [Client, Client]
 
   // The world before the schedule: two products written by version 1, one by version 2, and a shelf tree.
-  const legacy = legacyProducts(o.store, opts)
+  const legacy = legacyProducts(store, opts)
   const initialProducts = [
     (await legacy.create({ name: 'old-a', sku: 'a', category: 'x', price: 1 })).id,
     (await legacy.create({ name: 'old-b', sku: 'b', category: 'y', price: 2 })).id,
@@ -145,6 +167,7 @@ export async function runSchedule(o: ScheduleOptions): Promise<ScheduleOutcome> 
   }
   const outcome: ScheduleOutcome = { seed: o.seed, schedule: ops.map(describeOp), violations: [], reported: [] }
   for (const c of clients) disturb(c, chaos, o)
+  const stretch = processStretch.open()
 
   const run = async (op: Timed) => {
     await sleep(op.at)
@@ -164,6 +187,7 @@ export async function runSchedule(o: ScheduleOptions): Promise<ScheduleOutcome> 
     }
   }
   await Promise.all(ops.map(run))
+  outcome.stretchMs = stretch()
   outcome.reported = ledger.ops.map((r) => `${r.kind} ${r.outcome}${r.code ? ` ${r.code}` : ''}`)
 
   for (const c of clients) {
@@ -171,7 +195,7 @@ export async function runSchedule(o: ScheduleOptions): Promise<ScheduleOutcome> 
     c.store.setLatency(0)
   }
   await sleep(Math.max(o.stallMs[1], o.lateMs) + o.leaseMs + 20)
-  const clean = clientOf(o.store, opts)
+  const clean = clientOf(store, opts)
   outcome.violations.push(...(await settleAndCheck(clean, ledger)))
   if (o.trace && outcome.violations.length > 0) outcome.trace = shortenIds(trace)
   return outcome
@@ -298,56 +322,4 @@ async function perform(c: Client, op: Timed & Op, ledger: Ledger, record: OpReco
       await c.shelves.verify({ repair: true })
       return []
   }
-}
-
-/** Runs `runs` schedules (seeds `firstSeed`…), `parallel` at a time, and tallies what broke. */
-export async function runSchedules(
-  runs: number,
-  parallel: number,
-  schedule: (seed: number, index: number) => Promise<ScheduleOutcome>,
-  firstSeed = 1,
-) {
-  const failed: ScheduleOutcome[] = []
-  const reported: Record<string, number> = {}
-  let next = 0
-  const worker = async () => {
-    while (next < runs) {
-      const i = next++
-      const outcome = await schedule(firstSeed + i, i)
-      if (outcome.violations.length > 0) failed.push(outcome)
-      for (const r of outcome.reported) reported[r] = (reported[r] ?? 0) + 1
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(parallel, runs) }, worker))
-  failed.sort((a, b) => a.seed - b.seed)
-  const byInvariant: Record<string, number> = {}
-  for (const f of failed) {
-    for (const invariant of new Set(f.violations.map((v) => v.invariant))) byInvariant[invariant] = (byInvariant[invariant] ?? 0) + 1
-  }
-  return { runs, failed, byInvariant, reported }
-}
-
-/** How often each operation reported each outcome, by kind (`ok`, `failed code`, `unknown code`, `partial code`). */
-export function statistics(result: Awaited<ReturnType<typeof runSchedules>>): string {
-  const byKind = new Map<string, string[]>()
-  for (const [line, n] of Object.entries(result.reported).sort()) {
-    const [kind, ...rest] = line.split(' ')
-    byKind.set(kind as string, [...(byKind.get(kind as string) ?? []), `${rest.join(' ')} ${n}`])
-  }
-  const total = Object.values(result.reported).reduce((a, b) => a + b, 0)
-  return [`${total} operations in ${result.runs} schedules:`, ...[...byKind].map(([k, v]) => `  ${k}: ${v.join(', ')}`)].join('\n')
-}
-
-/** A readable report of the failed schedules: counts per invariant, then the first few counterexamples. */
-export function summarize(result: Awaited<ReturnType<typeof runSchedules>>, show = 3): string {
-  const lines = [
-    `${result.failed.length} of ${result.runs} schedules broke an invariant (schedules per invariant: ${JSON.stringify(result.byInvariant)})`,
-  ]
-  for (const f of result.failed.slice(0, show)) {
-    lines.push(`seed ${f.seed} (replay: S3V_CHECKER_SEED=${f.seed} S3V_CHECKER_RUNS=1 S3V_CHECKER_TRACE=1):`)
-    lines.push(...f.schedule.map((s) => `  ${s}`))
-    lines.push(...f.violations.map((v) => `  ✗ ${v.invariant}: ${v.detail}`))
-    if (f.trace) lines.push('  trace:', ...f.trace.map((t) => `    ${t}`))
-  }
-  return lines.join('\n')
 }

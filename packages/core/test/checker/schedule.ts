@@ -1,21 +1,10 @@
+import type { Rng } from '@s3verless/testing/random'
 import type { Stored } from '../../src/index.js'
 import type { Product } from './world.js'
 
 // Random schedules for the issue-17 checker: what operations exist, and how a seed picks them.
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same schedule. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-export type Rng = () => number
+export type { Rng } from '@s3verless/testing/random'
 export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T
 export const between = (rng: Rng, [lo, hi]: readonly [number, number]) => lo + Math.floor(rng() * (hi - lo + 1))
 

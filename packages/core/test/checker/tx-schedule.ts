@@ -1,3 +1,4 @@
+import { mulberry32 } from '@s3verless/testing/random'
 import * as z from 'zod'
 import {
   createDatabase,
@@ -12,7 +13,8 @@ import {
 } from '../../src/index.js'
 import { tapped } from '../repository/race-fixtures.js'
 import { disturb, type ScheduleOptions, type ScheduleOutcome, type Violation } from './run-schedule.js'
-import { between, mulberry32, pick, type Rng, shortenIds } from './schedule.js'
+import { between, pick, type Rng, shortenIds } from './schedule.js'
+import { processStretch, yielding } from './stretch.js'
 
 // The randomized checker of issue 23: concurrent transactions and single writes over five bank
 // accounts and pairs of orders, each operation run by its own client (process), which may die at
@@ -70,12 +72,13 @@ interface Done {
 export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }): Promise<ScheduleOutcome> {
   const rng = mulberry32(o.seed)
   const chaos = mulberry32(o.seed ^ 0x2545f491)
+  const shared = yielding(o.store)
   const trace: string[] = []
   const started = performance.now()
   const note = (line: string) => o.trace && trace.push(`${Math.round(performance.now() - started)}ms ${line}`)
   const base = { leaseMs: o.leaseMs, ...(o.basePath !== undefined ? { basePath: o.basePath } : {}) }
   const dbOf = (store: ObjectStore) => createDatabase({ store, models: [Account, Order], ...base })
-  const setup = dbOf(o.store)
+  const setup = dbOf(shared)
   const accounts: string[] = []
   for (let i = 0; i < ACCOUNTS; i++) {
     accounts.push((await setup.repository(Account).create({ owner: `o${i}`, branch: BRANCHES[i % 2] as string, balance: START })).id)
@@ -157,7 +160,7 @@ export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }
 
   const run = async (op: Timed) => {
     await new Promise((r) => setTimeout(r, op.at))
-    const store = instrumentStore(tapped(o.store, (kind, key) => note(`#${op.n} ${kind} ${key}`)))
+    const store = instrumentStore(tapped(shared, (kind, key) => note(`#${op.n} ${kind} ${key}`)))
     stores.push(store)
     disturb({ store }, chaos, o)
     let died = false
@@ -187,14 +190,16 @@ export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }
       (record.outcome === 'ok' ? openPairs : record.outcome === 'failed' ? [] : maybePairs).push(record.pair)
     done.push(record)
   }
+  const stretch = processStretch.open()
   await Promise.all(ops.map(run))
+  outcome.stretchMs = stretch()
   outcome.reported = done.filter((d) => d.op.n >= 0).map((d) => `${d.op.kind} ${d.outcome}${d.code ? ` ${d.code}` : ''}`)
   for (const s of stores) {
     s.clearFaults()
     s.setLatency(0)
   }
   await new Promise((r) => setTimeout(r, Math.max(o.stallMs[1], o.lateMs) + o.leaseMs + 20))
-  outcome.violations.push(...(await check(dbOf(o.store), accounts, done)))
+  outcome.violations.push(...(await check(dbOf(shared), accounts, done)))
   if (o.trace && outcome.violations.length > 0) outcome.trace = shortenIds(trace)
   return outcome
 }

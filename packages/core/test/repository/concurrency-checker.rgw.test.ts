@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runSchedule, runSchedules, statistics, summarize } from '../checker/run-schedule.js'
+import { runSchedule } from '../checker/run-schedule.js'
+import { runSchedules, statistics, summarize } from '../checker/runner.js'
 import { RGW_SKIP_REASON, rgwBucket, rgwServer } from './race-fixtures.js'
 
 // The randomized checker of issues 8 and 17 against Ceph RGW: the same world, operations, faults and

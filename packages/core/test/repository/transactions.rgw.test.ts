@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createDatabase, transaction } from '../../src/index.js'
-import { runSchedules, statistics, summarize } from '../checker/run-schedule.js'
+import { runSchedules, statistics, summarize } from '../checker/runner.js'
 import { runTxSchedule } from '../checker/tx-schedule.js'
 import { Product } from './fixtures.js'
 import { RGW_SKIP_REASON, rgwBucket, rgwServer } from './race-fixtures.js'

@@ -1,18 +1,16 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same run everywhere. */
+import { mulberry32 } from '@s3verless/testing/random'
+
+/** Seeded random choices (mulberry32): the same seed gives the same run everywhere. */
 export class Rng {
-  #state: number
+  readonly #next: () => number
 
   constructor(seed: number) {
-    this.#state = seed >>> 0
+    this.#next = mulberry32(seed)
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0
-    let t = this.#state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    return this.#next()
   }
 
   /** An integer in [0, n). */
