@@ -88,9 +88,12 @@ export async function runTxSchedule(o: ScheduleOptions & { crashChance: number }
   const done: Done[] = []
   // Two pairs open before the schedule starts, so that closes run beside everything else (the
   // schedule's own opens start within a third of the lease of each other, too late for most closes).
+  // (Through a database with a long lease: on a loaded machine the setup's intents could take over
+  // half the checker's lease, and a transaction then gives up rather than commit late.)
+  const patient = createDatabase({ store: shared, models: [Account, Order], ...base, leaseMs: 60_000 })
   for (const side of ['a', 'b']) {
     const tag = `p${o.seed}-${side}`
-    await transaction(setup, async (tx) => {
+    await transaction(patient, async (tx) => {
       await tx.repository(Order).create({ pair: tag, side: 0 })
       await tx.repository(Order).create({ pair: tag, side: 1 })
     })
