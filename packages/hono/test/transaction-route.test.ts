@@ -101,3 +101,34 @@ describe('POST /transactions', () => {
     expect(await database.repository(Purchase).count()).toBe(0)
   })
 })
+
+describe('POST /transactions on a record of another owner', () => {
+  // The route checks an operation's `ifMatch` against the record read (transaction-route.ts, the
+  // `preconditionFailed` before `checkRecord`) before the record rule: a record the caller may not
+  // see answers 412 to a wrong `ifMatch`, where one that does not exist answers 404. The model
+  // routes (PATCH/DELETE /purchases/:id with If-Match) check the rule first and answer 404 for both,
+  // as README "Over HTTP" promises for the transaction route too ("404 for a record the caller may
+  // not see"): the transaction route reveals which ids of other owners exist.
+  it.each(['update', 'delete'] as const)('%s with a wrong ifMatch answers 404, as for an id that does not exist', async (op) => {
+    const { app, database, item, alice, staff } = await setup()
+    const sams = await database.repository(Purchase).create({ itemId: item.id, qty: 1, ownerId: staff.id })
+    const absent = '0190a0b4-6c2e-7c3a-9f00-00000000abcd'
+    const attempt = (id: string) =>
+      app.request(
+        '/transactions',
+        json(
+          'POST',
+          { operations: [{ op, model: 'purchases', id, ifMatch: '"guess"', ...(op === 'update' ? { data: { qty: 5 } } : {}) }] },
+          alice.h,
+        ),
+      )
+    const rest = await app.request(`/purchases/${sams.id}`, {
+      ...json(op === 'update' ? 'PATCH' : 'DELETE', op === 'update' ? { qty: 5 } : undefined, alice.h),
+      headers: { ...alice.h, 'content-type': 'application/json', 'if-match': '"guess"' },
+    })
+    expect(rest.status).toBe(404) // the model routes do not reveal it
+    expect((await attempt(absent)).status).toBe(404)
+    expect((await attempt(sams.id)).status).toBe(404) // observed: 412 (the record exists)
+    expect((await database.repository(Purchase).getOrThrow(sams.id)).qty).toBe(1)
+  })
+})

@@ -4,7 +4,7 @@ import { belongsTo, cleanupTransactions, createDatabase, defineModel, memoryStor
 import { lamp } from './fixtures.js'
 import { txWorld } from './tx-fixtures.js'
 
-// Review of issue 23 (transactions): each test states an interleaving and what a user observes.
+// Interleavings found by an adversarial review of issue 23 (transactions): each test states one and what a user would observe.
 
 const ID = '0190a0b4-6c2e-7c3a-9f00-00000000abcd'
 const PRODUCT_OBJECT = /\/products\/[^/]+\.json$/
