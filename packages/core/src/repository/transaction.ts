@@ -242,7 +242,7 @@ class TxRun {
     const bodies = Object.fromEntries(slots.map((s) => [s.key, s.finalBody()]))
     // Announced before the commit point, as single writes announce theirs: databases sharing a cache
     // backend stop trusting their entries of these records even if this process dies right after it.
-    const writes = slots.filter((s) => s.next !== undefined).map((s) => s.core.beginWrite(s.id))
+    const writes = slots.map((s) => s.core.beginWrite(s.id)) // (ended after the roll-forward or the undo)
     const finish = () => Promise.allSettled(writes.map((w) => w.done()))
     let fate: TxRecord
     try {

@@ -148,7 +148,7 @@ export class TxSlot {
 
   /** Phase 2: replaces the intent with the final body (compare-and-swap), then removes what the old version held. */
   async rollForward(body: string): Promise<void> {
-    const write = this.core.beginWrite(this.id)
+    // (The commit announced this write to the cache before its commit point and ends it after this.)
     try {
       await this.core.store.put(this.key, body, { ifMatch: this.intentEtag as string, contentType: 'application/json' })
       await this.#removeMarker()
@@ -159,8 +159,6 @@ export class TxSlot {
       // where no lookup leads, and counted by count()).
       const now = await this.core.store.get(this.key).catch(() => null)
       if (!now || !fromUtf8(now.body).includes(`"w":"${this.wf}"`)) return
-    } finally {
-      await write.done()
     }
     if (this.next === 'deleted' && this.base) await removeHoldings(this.core, this.base)
     else if (this.next !== undefined && this.base) {
